@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: MPL-2.0
+# Kernel build: framework (kernel/ostd) and services compiled with different rules, linked twice
+# (the second link embeds the symbol table used by backtraces).
+
+KCC      ?= gcc
+KLD      ?= ld
+KNM      ?= nm
+KBUILD   := $(BUILD)/kernel
+GEN      := $(BUILD)/gen
+
+KCFLAGS_COMMON := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+    -mgeneral-regs-only -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
+    -fno-strict-aliasing -fstack-protector-strong -mstack-protector-guard=global \
+    -ftrivial-auto-var-init=zero -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+    -Wmissing-prototypes -Wstrict-prototypes -MMD -MP
+
+# The framework may reach its internal headers; services see only public ones.
+FW_CFLAGS  := $(KCFLAGS_COMMON) -Ikernel/ostd/include -Ikernel/ostd -Ikernel/include -Ikernel/lib/include \
+    -fsanitize=undefined -fno-sanitize=alignment
+SVC_CFLAGS := $(KCFLAGS_COMMON) -D__KEEL_SERVICE__ -Ikernel/ostd/include -Ikernel/include \
+    -Ikernel/lib/include -Ikernel -I$(GEN) -fsanitize=undefined -fsanitize=bounds-strict
+KASFLAGS   := -Ikernel/ostd/arch/x86_64 -D__ASSEMBLY__
+
+FW_C     := $(shell find kernel/ostd -name '*.c' ! -name '*_test.c' | sort)
+FW_S     := $(shell find kernel/ostd -name '*.S' | sort)
+SVC_C    := $(shell find kernel -path kernel/ostd -prune -o -path kernel/tools -prune -o -name '*.c' ! -name '*_test.c' -print | sort)
+TEST_C   := $(shell find kernel -path kernel/tools -prune -o -name '*_test.c' -print | sort)
+
+# Objects for a variant ($1 = object dir, $2 = extra .c files)
+kobjs = $(patsubst %.c,$(1)/%.o,$(FW_C) $(SVC_C) $(2)) $(patsubst %.S,$(1)/%.o,$(FW_S)) $(1)/gen/syscall_table.o
+
+KOBJS     := $(call kobjs,$(KBUILD)/obj,)
+KTOBJS    := $(call kobjs,$(KBUILD)/ktest-obj,$(TEST_C))
+LDSCRIPT  := kernel/ostd/arch/x86_64/linker.ld
+
+$(GEN)/syscall_table.c $(GEN)/uapi/syscall_nr.h: kernel/syscall/syscall.tbl kernel/tools/gen_syscalls.py
+	@mkdir -p $(GEN)
+	$(Q)$(PYTHON) kernel/tools/gen_syscalls.py --tbl kernel/syscall/syscall.tbl --out-dir $(GEN) --docs $(BUILD)/syscalls.md.tmp
+
+define kvariant
+$(1)/kernel/ostd/%.o: kernel/ostd/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC [fw]  $$<"
+	$(Q)$(KCC) $(FW_CFLAGS) $(2) -c $$< -o $$@
+$(1)/kernel/ostd/%.o: kernel/ostd/%.S
+	@mkdir -p $$(dir $$@)
+	@echo "  AS       $$<"
+	$(Q)$(KCC) $(KASFLAGS) $(2) -c $$< -o $$@
+$(1)/kernel/%.o: kernel/%.c $(GEN)/uapi/syscall_nr.h
+	@mkdir -p $$(dir $$@)
+	@echo "  CC [svc] $$<"
+	$(Q)$(KCC) $(SVC_CFLAGS) $(2) -c $$< -o $$@
+$(1)/gen/syscall_table.o: $(GEN)/syscall_table.c
+	@mkdir -p $$(dir $$@)
+	$(Q)$(KCC) $(SVC_CFLAGS) $(2) -c $$< -o $$@
+endef
+
+$(eval $(call kvariant,$(KBUILD)/obj,))
+$(eval $(call kvariant,$(KBUILD)/ktest-obj,-DCONFIG_KTEST))
+
+# Link: pass 1 with an empty symbol table, pass 2 with the real one (text addresses do not move:
+# .ksymtab sits after .text and .rodata).
+define klink
+	@echo "  LD       $(2)"
+	$(Q)printf '.section .ksymtab,"a"\n.balign 8\n.globl ksymtab_count, ksymtab_syms, ksymtab_names\nksymtab_count: .quad 0\nksymtab_syms:\nksymtab_names: .byte 0\n' > $(2).sym0.S
+	$(Q)$(KCC) -c $(2).sym0.S -o $(2).sym0.o
+	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack -o $(2).pass1 $(1) $(2).sym0.o
+	$(Q)$(KNM) -n $(2).pass1 | $(PYTHON) kernel/tools/gen_ksymtab.py > $(2).sym.S
+	$(Q)$(KCC) -c $(2).sym.S -o $(2).sym.o
+	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack -o $(2) $(1) $(2).sym.o
+	$(Q)rm -f $(2).pass1
+endef
+
+$(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py
+	$(call klink,$(KOBJS),$@)
+
+$(BUILD)/kernel-ktest.elf: $(KTOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py
+	$(call klink,$(KTOBJS),$@)
+
+## kernel: build build/kernel.elf
+kernel: $(BUILD)/kernel.elf
+
+KTEST_TIMEOUT ?= 240
+## ktest: build the ktest kernel and run every KTEST in QEMU
+ktest: $(BUILD)/kernel-ktest.elf $(BUILD)/ktest-initrd.cpio
+	$(Q)$(PYTHON) tests/harness/qemu_run.py --name ktest --kernel $(BUILD)/kernel-ktest.elf \
+	    --initrd $(BUILD)/ktest-initrd.cpio --append "console=ttyS0" --smp $(SMP) --mem $(MEM) \
+	    --accel $(ACCEL) --timeout $(KTEST_TIMEOUT) --ktest --log $(BUILD)/ktest.log
+
+$(BUILD)/ktest-initrd.cpio:
+	@mkdir -p $(BUILD)
+	$(Q)printf 'dir /dev 0755 0 0\n' > $(BUILD)/ktest-initrd.list
+	$(Q)$(PYTHON) tests/harness/mkcpio.py $(BUILD)/ktest-initrd.list -o $@
+
+## run: boot the kernel in QEMU on this terminal (the image once «Distribution» lands)
+RUN_INITRD ?= $(BUILD)/initramfs-test.cpio
+run: $(BUILD)/kernel.elf $(RUN_INITRD)
+	timeout -k 5 $${RUN_TIMEOUT:-3600} $(QEMU) -accel $(ACCEL) $(if $(filter kvm,$(ACCEL)),-cpu host$(comma)-arch-capabilities,-cpu max) \
+	    -machine q35 -m $(MEM) -smp $(SMP) -nographic -no-reboot \
+	    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	    -kernel $(BUILD)/kernel.elf -initrd $(RUN_INITRD) -append "console=ttyS0 rdinit=/init $(APPEND)"
+
+comma := ,
+
+-include $(KOBJS:.o=.d) $(KTOBJS:.o=.d)

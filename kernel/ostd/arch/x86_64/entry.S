@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MPL-2.0
+// Trap, interrupt and syscall entry; user-mode entry/exit; context switch; fault-recovering user copy.
+
+#define PCPU_USER_RSP      8
+#define PCPU_UCTX_TOP      16
+#define PCPU_RESUME_RSP    24
+#define USER_CS            0x33
+#define USER_DS            0x2b
+#define VEC_SYSCALL        256
+
+.macro PUSH_GPRS
+    push %rdi
+    push %rsi
+    push %rdx
+    push %rcx
+    push %rax
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro POP_GPRS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rax
+    pop %rcx
+    pop %rdx
+    pop %rsi
+    pop %rdi
+.endm
+
+    .text
+// Interrupt stubs: each pushes a dummy error code when the CPU does not, then its vector.
+    .balign 16
+    .globl isr_stubs
+isr_stubs:
+vec = 0
+.rept 256
+    .balign 16
+.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    pushq $vec
+.else
+    pushq $0
+    pushq $vec
+.endif
+    jmp trap_common
+vec = vec + 1
+.endr
+
+trap_common:
+    testb $3, 24(%rsp)          // saved CS: from user mode?
+    jnz trap_from_user
+    PUSH_GPRS
+    mov %rsp, %rdi
+    cld
+    call trap_kernel
+    POP_GPRS
+    add $16, %rsp
+    iretq
+
+// The CPU pushed the frame at TSS.rsp0 = end of the current user_regs; finish filling it.
+trap_from_user:
+    swapgs
+    PUSH_GPRS
+    mov %rsp, %rdi
+    mov %gs:PCPU_RESUME_RSP, %rsp
+    cld
+    call user_trap_entered
+    jmp user_resume_kernel
+
+    .globl syscall_entry
+syscall_entry:
+    swapgs
+    mov %rsp, %gs:PCPU_USER_RSP
+    mov %gs:PCPU_UCTX_TOP, %rsp
+    pushq $USER_DS
+    pushq %gs:PCPU_USER_RSP
+    push %r11
+    pushq $USER_CS
+    push %rcx
+    pushq $0
+    pushq $VEC_SYSCALL
+    PUSH_GPRS
+    mov %rsp, %rdi
+    mov %gs:PCPU_RESUME_RSP, %rsp
+    cld
+    call user_trap_entered
+    jmp user_resume_kernel
+
+// enum user_exit user_enter(struct user_regs *regs): interrupts must be off.
+    .globl user_enter
+user_enter:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $8, %rsp
+    mov %rsp, %gs:PCPU_RESUME_RSP
+    mov %rdi, %rsp
+    POP_GPRS
+    add $16, %rsp
+    swapgs
+    iretq
+
+user_resume_kernel:
+    add $8, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+// void context_switch(uint64_t *prev_rsp, uint64_t next_rsp)
+    .globl context_switch
+context_switch:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, (%rdi)
+    mov %rsi, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+// First return of a new task: r12 = fn, r13 = arg.
+    .globl task_trampoline
+task_trampoline:
+    mov %r12, %rdi
+    mov %r13, %rsi
+    call task_entry
+    ud2
+
+// size_t copy_user_raw(void *dst, const void *src, size_t n): bytes NOT copied (0 on success).
+    .globl copy_user_raw
+copy_user_raw:
+    mov %rdx, %rcx
+copy_user_insn:
+    rep movsb
+    xor %eax, %eax
+    ret
+copy_user_fixup:
+    mov %rcx, %rax
+    ret
+
+// size_t clear_user_raw(void *dst, size_t n)
+    .globl clear_user_raw
+clear_user_raw:
+    mov %rsi, %rcx
+    xor %eax, %eax
+clear_user_insn:
+    rep stosb
+    ret
+clear_user_fixup:
+    mov %rcx, %rax
+    ret
+
+    .section .extable, "a"
+    .balign 8
+    .quad copy_user_insn, copy_user_fixup
+    .quad clear_user_insn, clear_user_fixup

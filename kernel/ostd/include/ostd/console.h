@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MPL-2.0
+// Kernel console output (serial COM1) and log levels.
+#ifndef OSTD_CONSOLE_H
+#define OSTD_CONSOLE_H
+
+#include <ostd/types.h>
+
+enum { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARN, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+
+/* Print to the console at a level; messages above the console log level are dropped. Any context. */
+void printk_level(int level, const char *fmt, ...) __printf(2, 3);
+void vprintk_level(int level, const char *fmt, va_list ap);
+#define printk(...)   printk_level(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   printk_level(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk_level(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk_level(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) printk_level(LOG_DEBUG, __VA_ARGS__)
+
+/* Raw write of bytes to the console (user-visible output, not filtered by level). */
+void console_write(const char *buf, size_t len);
+/* Read one byte if available; returns -1 when none is pending. */
+int console_getc(void);
+void console_set_loglevel(int level);
+int console_loglevel(void);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MPL-2.0
+// Spinlocks (IRQ-saving), mutexes, wait queues and atomics.
+#ifndef OSTD_SYNC_H
+#define OSTD_SYNC_H
+
+#include <ostd/types.h>
+#include <ostd/list.h>
+
+typedef struct spinlock {
+    uint32_t locked;
+    uint32_t owner_cpu;     /* for debugging; valid while locked */
+    const char *name;
+} spinlock_t;
+
+#define SPINLOCK_INIT(n) { 0, 0, n }
+
+void spin_init(spinlock_t *l, const char *name);
+/* Disable interrupts and preemption, take the lock; returns the previous IRQ state. */
+unsigned long spin_lock_irqsave(spinlock_t *l);
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+/* Take the lock with preemption disabled (IRQs untouched): not for data touched by IRQ handlers. */
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+bool spin_is_locked(const spinlock_t *l);
+
+/* Wait queue: tasks sleep here until woken. Guarded by its own lock. */
+struct waitqueue {
+    spinlock_t lock;
+    struct list_head waiters;   /* guarded by lock */
+};
+void wq_init(struct waitqueue *wq);
+/* Wake up to n waiters (n < 0: all). Any context. Returns how many were woken. */
+int wq_wake(struct waitqueue *wq, int n);
+#define wq_wake_one(wq) wq_wake(wq, 1)
+#define wq_wake_all(wq) wq_wake(wq, -1)
+
+struct wq_entry {
+    struct list_head node;
+    struct task *task;
+    bool queued;
+};
+/* Low-level sleep protocol: prepare, re-check the condition, sleep, finish. */
+void wq_prepare(struct waitqueue *wq, struct wq_entry *e);
+void wq_sleep(void);
+/* Sleep at most timeout_ns (0 = forever); returns false on timeout. */
+bool wq_sleep_timeout(uint64_t timeout_ns);
+void wq_finish(struct waitqueue *wq, struct wq_entry *e);
+
+/* Sleep until cond is true. Task context only. */
+#define wait_event(wq, cond) do {                   \
+        struct wq_entry __we;                       \
+        for (;;) {                                  \
+            wq_prepare((wq), &__we);                \
+            if (cond) break;                        \
+            wq_sleep();                             \
+        }                                           \
+        wq_finish((wq), &__we);                     \
+    } while (0)
+
+/* Sleeping lock, not recursive, task context only. */
+struct mutex {
+    spinlock_t lock;
+    struct task *owner;         /* guarded by lock */
+    struct waitqueue wq;
+};
+void mutex_init(struct mutex *m);
+void mutex_lock(struct mutex *m);
+bool mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+bool mutex_held(const struct mutex *m);
+
+/* Atomics: thin wrappers over the compiler's sequentially consistent builtins. */
+#define atomic_load(p)          __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define atomic_store(p, v)      __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define atomic_add(p, v)        __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define atomic_sub(p, v)        __atomic_sub_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define atomic_xchg(p, v)       __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define atomic_cas(p, o, n)     __atomic_compare_exchange_n((p), (o), (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MPL-2.0
+// Declarations shared between framework modules only (never visible to services).
+#ifndef OSTD_INTERNAL_H
+#define OSTD_INTERNAL_H
+
+#include <ostd/types.h>
+
+struct user_regs;
+struct user_context;
+struct boot_info;
+
+/* panic.c */
+__noreturn void panic_with_regs(const struct user_regs *f, const char *fmt, ...) __printf(2, 3);
+void backtrace_from(uint64_t rbp, uint64_t rip);
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+extern volatile bool panic_in_progress;
+
+/* console.c */
+void console_early_init(void);
+void console_write_unlocked(const char *buf, size_t len);
+
+/* sched.c / task.c */
+void sched_init_cpu(unsigned cpu);
+void sched_start_bsp(void (*first)(void *), void *arg);
+__noreturn void sched_idle_loop(void);
+void sched_preempt_from_irq(void);
+void sched_tick(void);
+
+/* user.c */
+void user_exit_hook(struct user_context *uc);
+void fpu_init_cpu(void);
+void fpu_task_switch(struct user_context *prev, struct user_context *next);
+
+/* mm */
+void frame_init(const struct boot_info *bi);
+void heap_init(void);
+void vm_init(void);
+void tlb_shootdown(uint64_t cpu_mask, uint64_t va, uint64_t npages);
+void tlb_ipi_handler(int vec, void *ctx);
+
+/* time / apic / smp */
+void apic_init_bsp(void);
+void apic_init_ap(void);
+void timer_init_bsp(void);
+void timer_init_ap(void);
+void timer_irq(int vec, void *ctx);
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+void lapic_send_ipi_all_but_self(uint8_t vector);
+void smp_boot_aps(void);
+void ipi_call_handler(int vec, void *ctx);
+void acpi_init(const struct boot_info *bi);
+void ioapic_route(unsigned gsi, uint8_t vector, unsigned apic_id, bool level, bool active_low);
+unsigned irq_isa_to_gsi(unsigned isa_irq, bool *level, bool *active_low);
+extern uint32_t cpu_apic_ids[];
+extern unsigned ncpus_found;
+void tsc_calibrate(void);
+uint64_t tsc_to_ns(uint64_t tsc);
+extern uint64_t tsc_khz;
+
+/* trap.c (called from entry.S) */
+void trap_kernel(struct user_regs *f);
+uint64_t user_trap_entered(struct user_regs *regs);
+
+/* boot.c */
+const struct boot_info *boot_get_info(void);
+
+/* more mm */
+void frame_release_range(uint64_t start, uint64_t end);
+void paging_enable_features(void);
+
+/* sched.c */
+void task_mark_sleeping(void);
+
+/* ktest.c */
+void ktest_run_all(void);
+
+#endif

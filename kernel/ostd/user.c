@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MPL-2.0
+// User memory copies with fault recovery, user contexts, FPU state and the user-mode entry.
+#include <ostd/user.h>
+#include <ostd/heap.h>
+#include <ostd/panic.h>
+#include <ostd/console.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/gdt.h"
+#include "internal.h"
+
+size_t copy_user_raw(void *dst, const void *src, size_t n);
+size_t clear_user_raw(void *dst, size_t n);
+uint64_t user_enter(struct user_regs *regs);
+
+bool user_range_ok(uptr_t p, size_t len)
+{
+    return p.addr + len >= p.addr && p.addr + len <= USER_TOP;
+}
+
+/* Precondition for the raw copies: the range was checked with user_range_ok. */
+static size_t user_copy(void *dst, const void *src, size_t len)
+{
+    if (cpu_has_smap)
+        stac();
+    size_t left = copy_user_raw(dst, src, len);
+    if (cpu_has_smap)
+        clac();
+    return left;
+}
+
+int copy_from_user(void *dst, uptr_t src, size_t len)
+{
+    if (!user_range_ok(src, len))
+        return -EFAULT;
+    return user_copy(dst, (const void *)(uintptr_t)src.addr, len) ? -EFAULT : 0;
+}
+
+int copy_to_user(uptr_t dst, const void *src, size_t len)
+{
+    if (!user_range_ok(dst, len))
+        return -EFAULT;
+    return user_copy((void *)(uintptr_t)dst.addr, src, len) ? -EFAULT : 0;
+}
+
+int clear_user(uptr_t dst, size_t len)
+{
+    if (!user_range_ok(dst, len))
+        return -EFAULT;
+    if (cpu_has_smap)
+        stac();
+    size_t left = clear_user_raw((void *)(uintptr_t)dst.addr, len);
+    if (cpu_has_smap)
+        clac();
+    return left ? -EFAULT : 0;
+}
+
+long strncpy_from_user(char *dst, uptr_t src, size_t max)
+{
+    size_t done = 0;
+    while (done < max) {
+        uint64_t a = src.addr + done;
+        size_t chunk = MIN(max - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+        if (copy_from_user(dst + done, uptr(a), chunk))
+            return -EFAULT;
+        const char *nul = memchr(dst + done, 0, chunk);
+        if (nul)
+            return nul - dst;
+        done += chunk;
+    }
+    return -ENAMETOOLONG;
+}
+
+/* ---- FPU / SSE / AVX state ---- */
+
+static bool use_xsave;
+static uint32_t fpu_area_size = 512;
+static uint64_t xcr0;
+static uint8_t *fpu_init_image;
+
+static void xsetbv(uint32_t idx, uint64_t v)
+{
+    __asm__ volatile("xsetbv" :: "c"(idx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static void fpu_save(void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)" :: "r"(area), "a"(0xffffffffu), "d"(0xffffffffu) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory");
+}
+
+static void fpu_restore(const void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)" :: "r"(area), "a"(0xffffffffu), "d"(0xffffffffu) : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory");
+}
+
+/* Enable FXSR/XSAVE on this CPU; the BSP also captures the clean initial state. */
+void fpu_init_cpu(void)
+{
+    uint32_t r[4];
+    write_cr0((read_cr0() & ~(1UL << 2)) | (1UL << 1) | (1UL << 5));   /* !EM, MP, NE */
+    write_cr4(read_cr4() | (1UL << 9) | (1UL << 10));                 /* OSFXSR, OSXMMEXCPT */
+    cpuid(1, 0, r);
+    if (r[2] & (1u << 26)) {
+        write_cr4(read_cr4() | (1UL << 18));                          /* OSXSAVE */
+        cpuid(0xd, 0, r);
+        uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
+        xcr0 = supported & 0x7;                                       /* x87, SSE, AVX */
+        xsetbv(0, xcr0);
+        cpuid(0xd, 0, r);
+        fpu_area_size = r[1];
+        use_xsave = true;
+    }
+    if (fpu_init_image)
+        return;
+    fpu_init_image = kzalloc(fpu_area_size + 64);
+    if (!fpu_init_image)
+        panic("no memory for the FPU image");
+    fpu_init_image = (uint8_t *)ALIGN_UP((uintptr_t)fpu_init_image, 64);
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+    fpu_save(fpu_init_image);
+    printk("cpu: FPU state via %s, %u bytes, xcr0 %#lx\n", use_xsave ? "XSAVE" : "FXSAVE", fpu_area_size, xcr0);
+}
+
+struct user_context *uctx_alloc(void)
+{
+    struct user_context *uc = kzalloc(sizeof(*uc));
+    if (!uc)
+        return NULL;
+    uint8_t *raw = kmalloc(fpu_area_size + 64);
+    if (!raw) {
+        kfree(uc);
+        return NULL;
+    }
+    uc->pad[0] = (uint64_t)(uintptr_t)raw;
+    uc->fpu = (void *)ALIGN_UP((uintptr_t)raw, 64);
+    memcpy(uc->fpu, fpu_init_image, fpu_area_size);
+    uc->regs.cs = USER_CS;
+    uc->regs.ss = USER_DS;
+    uc->regs.rflags = RFLAGS_IF | 2;
+    return uc;
+}
+
+/* If uc's state lives in this CPU's registers, write it back to its area. */
+static void fpu_flush_owner(struct user_context *uc)
+{
+    unsigned long f = irq_save();
+    if (this_cpu()->fpu_owner == uc) {
+        fpu_save(uc->fpu);
+        this_cpu()->fpu_owner = NULL;
+    }
+    irq_restore(f);
+}
+
+void uctx_free(struct user_context *uc)
+{
+    if (!uc)
+        return;
+    fpu_flush_owner(uc);
+    kfree((void *)(uintptr_t)uc->pad[0]);
+    kfree(uc);
+}
+
+void uctx_copy(struct user_context *dst, const struct user_context *src)
+{
+    fpu_flush_owner((struct user_context *)src);
+    dst->fs_base = src->fs_base;
+    dst->gs_base = src->gs_base;
+    dst->fault_addr = src->fault_addr;
+    dst->regs = src->regs;
+    memcpy(dst->fpu, src->fpu, fpu_area_size);
+}
+
+/* Called by the scheduler before switching tasks: the outgoing user state leaves the CPU. */
+void fpu_task_switch(struct user_context *prev, struct user_context *next)
+{
+    (void)prev;
+    (void)next;
+    struct percpu *pc = this_cpu();
+    if (pc->fpu_owner) {
+        fpu_save(pc->fpu_owner->fpu);
+        pc->fpu_owner = NULL;
+    }
+}
+
+void user_exit_hook(struct user_context *uc) { (void)uc; }
+
+static bool canonical(uint64_t a) { return a < USER_TOP; }
+
+
+enum user_exit user_mode_run(struct user_context *uc)
+{
+    /* user-changeable flags: CF PF AF ZF SF TF DF OF AC ID; IF forced on */
+    const uint64_t allowed = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x200000;
+    uc->regs.rflags = (uc->regs.rflags & allowed) | RFLAGS_IF | 2;
+    uc->regs.cs = USER_CS;
+    uc->regs.ss = USER_DS;
+    if (!canonical(uc->regs.rip) || !canonical(uc->fs_base) || !canonical(uc->gs_base)) {
+        uc->regs.vector = 13;
+        uc->regs.error_code = 0;
+        return USER_EXIT_EXCEPTION;
+    }
+    irq_disable();
+    struct percpu *pc = this_cpu();
+    pc->cur_uctx = (uint64_t)(uintptr_t)uc;
+    pc->uctx_top = (uint64_t)(uintptr_t)(&uc->regs + 1);
+    tss_set_rsp0(pc, pc->uctx_top);
+    wrmsr(MSR_FS_BASE, uc->fs_base);
+    wrmsr(MSR_KERNEL_GS, uc->gs_base);
+    if (pc->fpu_owner != uc) {
+        if (pc->fpu_owner)
+            fpu_save(pc->fpu_owner->fpu);
+        fpu_restore(uc->fpu);
+        pc->fpu_owner = uc;
+    }
+    uint64_t why = user_enter(&uc->regs);
+    irq_enable();
+    return (enum user_exit)why;
+}

@@ -1,0 +1,2 @@
+/* Fixture: a generated header found through --gen-dir. */
+#define FIXTURE_GENERATED 1
