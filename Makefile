@@ -26,6 +26,7 @@ include kernel/kernel.mk
 -include tests/unit/unit.mk
 -include userland/userland.mk
 -include tests/tests.mk
+-include tests/boot/multiboot2.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

@@ -2,7 +2,7 @@
 # Host dependencies: the Debian packages the build and the tests need, installed with apt-get.
 
 DEB_PACKAGES := make gcc libc6-dev binutils python3 python3-clang-14 libclang-14-dev \
-    qemu-system-x86 qemu-utils musl-tools check pkg-config cpio gzip \
+    qemu-system-x86 qemu-utils xorriso musl-tools check pkg-config cpio gzip \
     grub-pc-bin grub-efi-amd64-bin grub-common ovmf mtools e2fsprogs fdisk dpkg-dev
 
 # Tools whose absence triggers `make deps` automatically.

@@ -481,7 +481,7 @@ class TUChecker:
         path = self.path
         with open(path, "rb") as f:
             data = f.read()
-        lines = data.decode("utf-8", "replace").split("\n")
+        lines = data.decode("utf-8", "replace").replace("\r", "").split("\n")
         fobj = ci.File.from_name(self.tu, path)
         skipped = self._skipped(fobj)
         extent = self.tu.get_extent(path, (0, len(data)))
@@ -983,7 +983,7 @@ def run_check(layout, files=None, jobs=None, variants=()):
         defined.update(r.get("defined", ()))
         public.update(r.get("public", ()))
     internal = {}
-    for name, where in defined:
+    for name, where in sorted(defined):
         if name not in public:
             internal.setdefault(name, where)
     for name, rel, line, col in decls:

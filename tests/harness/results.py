@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # SPDX-License-Identifier: MPL-2.0
 """Judges of test output in a serial log: TAP streams and in-kernel KTEST reports.
 

@@ -247,7 +247,9 @@ START_TEST(stress_against_model)
 			expect_free += 1u << slot[i].order;
 			slot[i].pfn = -1;
 		}
-		ck_assert_uint_eq(buddy_free_count(&b), expect_free);
+		if (buddy_free_count(&b) != expect_free)
+			ck_abort_msg("step %d: free count %lu, expected %lu", step,
+				     (unsigned long)buddy_free_count(&b), (unsigned long)expect_free);
 	}
 	for (int i = 0; i < SLOTS; i++) {
 		if (slot[i].pfn >= 0)
