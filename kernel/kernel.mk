@@ -10,7 +10,7 @@ GEN      := $(BUILD)/gen
 
 KCFLAGS_COMMON := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
     -mgeneral-regs-only -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
-    -fno-strict-aliasing -fstack-protector-strong -mstack-protector-guard=global \
+    -fno-strict-aliasing -fno-tree-loop-distribute-patterns -fstack-protector-strong -mstack-protector-guard=global \
     -ftrivial-auto-var-init=zero -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -Wmissing-prototypes -Wstrict-prototypes -MMD -MP
 

@@ -65,11 +65,30 @@ $(UNIT_OUT)/lib/%.o: kernel/lib/%.c $(UNIT_DIR)/host_string.h
 	@echo "  CC      $@"
 	$(Q)$(UNIT_CC) $(UNIT_LIB_CFLAGS) -c -o $@ $<
 
+# kernel/lib/string.c must not call itself: GCC can turn a copy loop into a
+# memcpy call, fatal inside memcpy. Build it with the kernel's code-generation
+# flags at several optimisation levels and reject any function whose body
+# has a relocation naming the function itself.
+UNIT_KFLAGS := -std=gnu11 -ffreestanding -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-pic -Wall -Wextra -Werror -Ikernel/lib/include -Ikernel/include
+UNIT_SELFCALL_AWK := '/^[0-9a-f]+ <.*>:$$/ { fn = $$2; gsub(/[<>:]/, "", fn) } \
+	/R_X86_64_(PLT32|PC32)/ { t = $$3; sub(/[-+].*/, "", t); \
+	if (t == fn) { print "  self-call in " fn; bad = 1 } } END { exit bad }'
+
+$(UNIT_OUT)/string-selfcall.ok: kernel/lib/string.c kernel/lib/include/lib/string.h
+	@mkdir -p $(@D)
+	@echo "  CHECK   kernel/lib/string.c has no self-calls"
+	$(Q)for o in -O1 -O2 -O3 -Os; do \
+		$(UNIT_CC) $(UNIT_KFLAGS) $$o -c -o $(@D)/string-selfcall.o $< && \
+		objdump -dr $(@D)/string-selfcall.o | awk $(UNIT_SELFCALL_AWK) || exit 1; \
+	done
+	$(Q)touch $@
+
 .PHONY: unit unit-build unit-check-dep
 unit-check-dep:
 	@pkg-config --exists check || { echo "unit: Check not found (apt-get install check pkg-config)"; exit 1; }
 
-unit-build: $(UNIT_BINS)
+unit-build: $(UNIT_BINS) $(UNIT_OUT)/string-selfcall.ok
 
 ## unit: build and run the host unit tests (Check) for kernel/lib.
 unit: unit-build
