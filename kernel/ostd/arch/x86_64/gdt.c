@@ -37,6 +37,7 @@ void idt_init(void)
     idt_set(8, 1, 0);   /* double fault on its own stack */
     idt_set(18, 2, 0);  /* machine check */
     idt_set(3, 0, 3);   /* int3 from user mode */
+    idt_set(0x80, 0, 3); /* legacy 32-bit syscall gate: answered with -ENOSYS */
 }
 
 /* Set the TSS's privilege-0 stack (where user-mode traps land). */

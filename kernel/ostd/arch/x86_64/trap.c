@@ -10,6 +10,7 @@
 #include "trap.h"
 #include "layout.h"
 #include "../../internal.h"
+#include <uapi/errno.h>
 
 static const char *const exc_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -106,6 +107,11 @@ uint64_t user_trap_entered(struct user_regs *regs)
     user_exit_hook(uc);
     if (regs->vector == 256)
         return USER_EXIT_SYSCALL;
+    if (regs->vector == 0x80) {
+        /* FIXME: the i386 syscall ABI (int 0x80) is not provided; fail it like an unknown syscall. */
+        regs->rax = (uint64_t)-ENOSYS;
+        return USER_EXIT_INTERRUPT;
+    }
     if (regs->vector < 32) {
         if (regs->vector == 14)
             uc->fault_addr = read_cr2();
