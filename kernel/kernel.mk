@@ -64,10 +64,10 @@ define klink
 	@echo "  LD       $(2)"
 	$(Q)printf '.section .ksymtab,"a"\n.balign 8\n.globl ksymtab_count, ksymtab_syms, ksymtab_names\nksymtab_count: .quad 0\nksymtab_syms:\nksymtab_names: .byte 0\n' > $(2).sym0.S
 	$(Q)$(KCC) -c $(2).sym0.S -o $(2).sym0.o
-	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack -o $(2).pass1 $(1) $(2).sym0.o
+	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -o $(2).pass1 $(1) $(2).sym0.o
 	$(Q)$(KNM) -n $(2).pass1 | $(PYTHON) kernel/tools/gen_ksymtab.py > $(2).sym.S
 	$(Q)$(KCC) -c $(2).sym.S -o $(2).sym.o
-	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack -o $(2) $(1) $(2).sym.o
+	$(Q)$(KLD) -n -T $(LDSCRIPT) -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -o $(2) $(1) $(2).sym.o
 	$(Q)rm -f $(2).pass1
 endef
 
