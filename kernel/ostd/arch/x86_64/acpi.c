@@ -139,6 +139,10 @@ void power_off(int code)
     irq_disable();
     if (code == 0) {
         acpi_s5();
+        /* QEMU handles the S5 request asynchronously: give it time before the fallback. */
+        uint64_t end = rdtsc() + tsc_khz * 500;
+        while (rdtsc() < end)
+            __asm__ volatile("pause");
         debug_exit(0);
     } else {
         debug_exit(code);
