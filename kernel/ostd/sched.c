@@ -29,6 +29,7 @@ struct task {
     bool on_cpu;                  /* still executing (possibly switching out) */
     bool descheduling;            /* guarded by lock: schedule() decided to sleep */
     int cpu;
+    int pinned_cpu;               /* -1: the policy places the task */
     uint32_t refcount;
     void *data;
     struct vm_space *vs;
@@ -111,7 +112,7 @@ static void enqueue_locked(struct percpu *pc, struct task *t)
 /* Put t on a run queue (t->lock held by the caller). */
 static void make_runnable(struct task *t, int hint)
 {
-    int cpu = keel_sched_policy.select_cpu(t, hint);
+    int cpu = t->pinned_cpu >= 0 ? t->pinned_cpu : keel_sched_policy.select_cpu(t, hint);
     if (cpu < 0 || (unsigned)cpu >= cpu_count())
         cpu = 0;
     struct percpu *pc = &percpu_array[cpu];
@@ -143,6 +144,7 @@ struct task *task_spawn(const char *name, void (*fn)(void *), void *arg, int cpu
     sp[3] = (uint64_t)(uintptr_t)fn;    /* r12 */
     t->rsp = (uint64_t)(uintptr_t)sp;
     t->cpu = cpu;
+    t->pinned_cpu = (cpu >= 0 && (unsigned)cpu < cpu_count()) ? cpu : -1;
     unsigned long f = spin_lock_irqsave(&t->lock);
     make_runnable(t, cpu);
     spin_unlock_irqrestore(&t->lock, f);
@@ -170,12 +172,17 @@ void task_entry(void (*fn)(void *), void *arg)
     task_exit();
 }
 
-/* Decide what prev does next: requeue, sleep, or die. Takes prev->lock. */
-static void put_prev(struct percpu *pc, struct task *prev)
+/*
+ * Decide what prev does next: requeue, sleep, or die. Takes prev->lock.
+ * A preempted task is requeued even if it was about to sleep: it may be
+ * between wq_prepare and wq_sleep with its condition already true, so it
+ * must run again (its sleep loop then sees a spurious wake-up and re-checks).
+ */
+static void put_prev(struct percpu *pc, struct task *prev, bool preempt)
 {
     unsigned long f = spin_lock_irqsave(&prev->lock);
     if (prev != pc->idle) {
-        if (prev->state == TASK_RUNNING) {
+        if (prev->state == TASK_RUNNING || (preempt && prev->state == TASK_SLEEPING)) {
             spin_lock(&pc->rq_lock);
             enqueue_locked(pc, prev);
             spin_unlock(&pc->rq_lock);
@@ -193,13 +200,13 @@ static void account(struct task *prev)
         prev->runtime_ns += now - prev->last_start;
 }
 
-static void schedule(void)
+static void schedule(bool preempt)
 {
     unsigned long f = irq_save();
     struct percpu *pc = this_cpu();
     struct task *prev = pc->current;
     pc->preempt_count++;
-    put_prev(pc, prev);
+    put_prev(pc, prev, preempt);
     spin_lock(&pc->rq_lock);
     pc->preempt_count--;   /* spin_lock counted once more */
     struct task *next = keel_sched_policy.pick_next((int)pc->cpu_id);
@@ -224,16 +231,15 @@ static void schedule(void)
     pc->current = next;
     pc->prev_dead = prev;
     fpu_task_switch(NULL, NULL);
-    if (next->vs)
-        vm_space_activate(next->vs);
+    vm_space_activate(next->vs);   /* eager: a CPU never keeps a stale space loaded */
     context_switch(&prev->rsp, next->rsp);
     finish_switch(this_cpu()->prev_dead);
     irq_restore(f);
 }
 
-void task_yield(void) { schedule(); }
+void task_yield(void) { schedule(true); }
 
-void sched_preempt_from_irq(void) { schedule(); }
+void sched_preempt_from_irq(void) { schedule(true); }
 
 void task_mark_sleeping(void)
 {
@@ -246,7 +252,7 @@ void task_mark_sleeping(void)
 void wq_sleep(void)
 {
     if (task_current()->state == TASK_SLEEPING)
-        schedule();
+        schedule(false);
 }
 
 bool task_wake(struct task *t)
@@ -305,7 +311,7 @@ void task_exit(void)
     t->state = TASK_DEAD;
     spin_unlock_irqrestore(&t->lock, f);
     wq_wake_all(&t->exit_wq);
-    schedule();
+    schedule(false);
     panic("dead task %s was scheduled again", t->name);
 }
 
@@ -347,6 +353,7 @@ void sched_init_cpu(unsigned cpu)
     idle->state = TASK_RUNNING;
     idle->on_cpu = true;
     idle->cpu = (int)cpu;
+    idle->pinned_cpu = (int)cpu;
     idle->refcount = 1;
     pc->idle = idle;
     pc->current = idle;
@@ -361,7 +368,7 @@ void sched_idle_loop(void)
         irq_disable();
         if (pc->need_resched || pc->nr_running) {
             irq_enable();
-            schedule();
+            schedule(true);
             continue;
         }
         __asm__ volatile("sti; hlt" ::: "memory");

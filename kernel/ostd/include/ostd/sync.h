@@ -39,7 +39,10 @@ struct wq_entry {
     struct task *task;
     bool queued;
 };
-/* Low-level sleep protocol: prepare, re-check the condition, sleep, finish. */
+/*
+ * Low-level sleep protocol: prepare, re-check the condition, sleep, finish.
+ * Wake-ups may be spurious (e.g. after preemption): always sleep in a loop.
+ */
 void wq_prepare(struct waitqueue *wq, struct wq_entry *e);
 void wq_sleep(void);
 /* Sleep at most timeout_ns (0 = forever); returns false on timeout. */

@@ -12,8 +12,9 @@ enum task_state { TASK_RUNNABLE, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
 
 /*
  * Create a task that runs fn(arg) on its own kernel stack; it is runnable at
- * once (on cpu, or any CPU when cpu < 0). Returns NULL on OOM. The returned
- * reference belongs to the caller (task_put when done with it).
+ * once. cpu >= 0 pins it to that CPU for its whole life; cpu < 0 lets the
+ * policy place it (and re-place it at each wake-up). Returns NULL on OOM.
+ * The returned reference belongs to the caller (task_put when done with it).
  */
 struct task *task_spawn(const char *name, void (*fn)(void *), void *arg, int cpu) __must_check;
 void task_get(struct task *t);

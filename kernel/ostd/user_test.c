@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MPL-2.0
+// KTESTs for user copies: round trips, fault recovery (-EFAULT, never a panic), demand paging.
+#include <ostd/ktest.h>
+#include <ostd/user.h>
+#include <ostd/vm_space.h>
+#include <ostd/frame.h>
+#include <ostd/task.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+
+#define UBASE 0x0000000010000000ULL   /* two mapped RW pages, then a hole */
+#define URO   0x0000000020000000ULL   /* one read-only page */
+#define UDEM  0x0000000030000000ULL   /* demand-paged window of 4 pages */
+
+struct uspace {
+    struct vm_space *vs;
+    struct frame *rw[2], *ro;
+};
+
+/* Build the test address space and attach it to the current task; false on OOM. */
+static bool uspace_setup(struct uspace *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->vs = vm_space_create();
+    u->rw[0] = frame_alloc(FRAME_ZERO);
+    u->rw[1] = frame_alloc(FRAME_ZERO);
+    u->ro = frame_alloc(FRAME_ZERO);
+    if (!u->vs || !u->rw[0] || !u->rw[1] || !u->ro)
+        return false;
+    if (vm_map(u->vs, UBASE, u->rw[0], VM_READ | VM_WRITE) ||
+        vm_map(u->vs, UBASE + PAGE_SIZE, u->rw[1], VM_READ | VM_WRITE) ||
+        frame_write(u->ro, 0, "read-only!", 11) ||
+        vm_map(u->vs, URO, u->ro, VM_READ))
+        return false;
+    task_set_vm_space(u->vs);
+    return true;
+}
+
+static void uspace_teardown(struct uspace *u)
+{
+    task_set_vm_space(NULL);
+    if (u->vs)
+        vm_space_put(u->vs);
+    for (int i = 0; i < 2; i++)
+        if (u->rw[i])
+            frame_put(u->rw[i]);
+    if (u->ro)
+        frame_put(u->ro);
+}
+
+KTEST(user_copy_round_trip)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    bool active = vm_space_current() == u.vs && task_vm_space(task_current()) == u.vs;
+    static const char msg[] = "hello from the kernel";
+    int w = copy_to_user(uptr(UBASE + 100), msg, sizeof(msg));
+    char seen[sizeof(msg)] = { 0 };
+    int rd = frame_read(u.rw[0], 100, seen, sizeof(msg));
+    uint8_t pat[64], back[64] = { 0 };
+    for (int i = 0; i < 64; i++)
+        pat[i] = (uint8_t)(i * 3 + 1);
+    int fw = frame_write(u.rw[0], 2000, pat, 64);
+    int r = copy_from_user(back, uptr(UBASE + 2000), 64);
+    /* A copy spanning two mapped pages lands half in each frame. */
+    int span = copy_to_user(uptr(UBASE + PAGE_SIZE - 32), pat, 64);
+    uint8_t lo[32], hi[32];
+    int rlo = frame_read(u.rw[0], PAGE_SIZE - 32, lo, 32);
+    int rhi = frame_read(u.rw[1], 0, hi, 32);
+    int cl = clear_user(uptr(UBASE + 100), 5);
+    char cleared[8];
+    int rc = frame_read(u.rw[0], 100, cleared, 8);
+    uint8_t ro[11];
+    int rro = copy_from_user(ro, uptr(URO), 11);
+    uspace_teardown(&u);
+    bool detached = vm_space_current() == NULL && task_vm_space(task_current()) == NULL;
+    KT_ASSERT(ok);
+    KT_ASSERT(active);
+    KT_EQ(w, 0);
+    KT_EQ(rd, 0);
+    KT_ASSERT(memcmp(seen, msg, sizeof(msg)) == 0);
+    KT_EQ(fw, 0);
+    KT_EQ(r, 0);
+    KT_ASSERT(memcmp(back, pat, 64) == 0);
+    KT_EQ(span, 0);
+    KT_ASSERT(rlo == 0 && rhi == 0);
+    KT_ASSERT(memcmp(lo, pat, 32) == 0 && memcmp(hi, pat + 32, 32) == 0);
+    KT_EQ(cl, 0);
+    KT_EQ(rc, 0);
+    KT_ASSERT(memcmp(cleared, "\0\0\0\0\0 fr", 8) == 0);
+    KT_EQ(rro, 0);
+    KT_ASSERT(memcmp(ro, "read-only!", 11) == 0);
+    KT_ASSERT(detached);
+}
+
+KTEST(user_copy_faults_return_efault)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    char buf[32];
+    memset(buf, 'k', sizeof(buf));
+    const uint64_t hole = UBASE + 2 * PAGE_SIZE;
+    int unmapped_to = copy_to_user(uptr(hole + 8), buf, 16);
+    int unmapped_from = copy_from_user(buf, uptr(hole + 8), 16);
+    int unmapped_clear = clear_user(uptr(hole), 16);
+    int null_from = copy_from_user(buf, uptr(0), 1);
+    int ro_to = copy_to_user(uptr(URO + 4), buf, 4);
+    int ro_clear = clear_user(uptr(URO), 1);
+    char ro_now[11];
+    int rro = frame_read(u.ro, 0, ro_now, 11);
+    /* Mapped page followed by the hole: the copy must fail, not run off. */
+    int cross_to = copy_to_user(uptr(hole - 16), buf, 32);
+    int cross_from = copy_from_user(buf, uptr(hole - 16), 32);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(unmapped_to, -EFAULT);
+    KT_EQ(unmapped_from, -EFAULT);
+    KT_EQ(unmapped_clear, -EFAULT);
+    KT_EQ(null_from, -EFAULT);
+    KT_EQ(ro_to, -EFAULT);
+    KT_EQ(ro_clear, -EFAULT);
+    KT_EQ(rro, 0);
+    KT_ASSERT(memcmp(ro_now, "read-only!", 11) == 0);   /* the write did not go through */
+    KT_EQ(cross_to, -EFAULT);
+    KT_EQ(cross_from, -EFAULT);
+}
+
+static uint64_t kernel_secret = 0x5ec7e75ec7e7ULL;
+
+KTEST(user_copy_rejects_kernel_addresses)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    uint64_t kaddr = (uint64_t)(uintptr_t)&kernel_secret;
+    uint64_t got = 0, evil = 0x4141414141414141ULL;
+    int from_k = copy_from_user(&got, uptr(kaddr), 8);
+    int to_k = copy_to_user(uptr(kaddr), &evil, 8);
+    int clear_k = clear_user(uptr(kaddr), 8);
+    int from_physmap = copy_from_user(&got, uptr(0xffff800000100000ULL), 8);
+    int noncanon = copy_from_user(&got, uptr(0x0000800000000000ULL), 8);
+    int wrap = copy_from_user(&got, uptr(~0ULL - 3), 8);
+    int straddle = copy_to_user(uptr(0x0000800000000000ULL - 4), &evil, 8);
+    long str_k = strncpy_from_user((char *)&got, uptr(kaddr), 8);
+    bool range_ok_user = user_range_ok(uptr(UBASE), PAGE_SIZE);
+    bool range_ok_kernel = user_range_ok(uptr(kaddr), 1);
+    bool range_ok_wrap = user_range_ok(uptr(UBASE), ~0ULL);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(from_k, -EFAULT);
+    KT_EQ(to_k, -EFAULT);
+    KT_EQ(clear_k, -EFAULT);
+    KT_EQ(from_physmap, -EFAULT);
+    KT_EQ(noncanon, -EFAULT);
+    KT_EQ(wrap, -EFAULT);
+    KT_EQ(straddle, -EFAULT);
+    KT_EQ(str_k, -EFAULT);
+    KT_EQ(got, 0);                                   /* nothing leaked out */
+    KT_EQ(kernel_secret, 0x5ec7e75ec7e7ULL);         /* nothing written in */
+    KT_ASSERT(range_ok_user);
+    KT_ASSERT(!range_ok_kernel);
+    KT_ASSERT(!range_ok_wrap);
+}
+
+KTEST(user_strncpy_from_user)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    int w1 = frame_write(u.rw[0], 0, "hello", 6);
+    /* A string whose NUL is the very last byte before the hole. */
+    int w2 = frame_write(u.rw[1], PAGE_SIZE - 4, "end", 4);
+    char dst[64];
+    memset(dst, 0x7f, sizeof(dst));
+    long n = strncpy_from_user(dst, uptr(UBASE), sizeof(dst));
+    bool same = strcmp(dst, "hello") == 0;
+    long exact = strncpy_from_user(dst, uptr(UBASE), 6);      /* 5 chars + NUL fit */
+    long toolong = strncpy_from_user(dst, uptr(UBASE), 5);    /* NUL does not fit */
+    long zero = strncpy_from_user(dst, uptr(UBASE), 0);
+    long at_end = strncpy_from_user(dst, uptr(UBASE + 2 * PAGE_SIZE - 4), sizeof(dst));
+    bool end_same = strcmp(dst, "end") == 0;
+    /* Now a string running into the hole without a NUL. */
+    int w3 = frame_write(u.rw[1], PAGE_SIZE - 8, "xxxxxxxx", 8);
+    long into_hole = strncpy_from_user(dst, uptr(UBASE + 2 * PAGE_SIZE - 8), sizeof(dst));
+    long unmapped = strncpy_from_user(dst, uptr(UBASE + 2 * PAGE_SIZE), sizeof(dst));
+    /* Crossing from the first into the second mapped page works. */
+    char cross_src[] = "spans-two-pages";
+    int w4 = frame_write(u.rw[0], PAGE_SIZE - 5, cross_src, 5);
+    int w5 = frame_write(u.rw[1], 0, cross_src + 5, sizeof(cross_src) - 5);
+    long cross = strncpy_from_user(dst, uptr(UBASE + PAGE_SIZE - 5), sizeof(dst));
+    bool cross_same = strcmp(dst, cross_src) == 0;
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_ASSERT(!w1 && !w2 && !w3 && !w4 && !w5);
+    KT_EQ(n, 5);
+    KT_ASSERT(same);
+    KT_EQ(exact, 5);
+    KT_EQ(toolong, -ENAMETOOLONG);
+    KT_EQ(zero, -ENAMETOOLONG);
+    KT_EQ(at_end, 3);
+    KT_ASSERT(end_same);
+    KT_EQ(into_hole, -EFAULT);
+    KT_EQ(unmapped, -EFAULT);
+    KT_EQ(cross, (long)strlen(cross_src));
+    KT_ASSERT(cross_same);
+}
+
+/* ---- demand paging through the vm_space fault handler ---- */
+
+struct demand {
+    struct vm_space *vs;
+    int calls;
+    unsigned last_flags;
+    uint64_t last_addr;
+};
+
+static int demand_fault(void *ctx, uint64_t addr, unsigned flags)
+{
+    struct demand *d = ctx;
+    d->calls++;
+    d->last_flags = flags;
+    d->last_addr = addr;
+    if (addr < UDEM || addr >= UDEM + 4 * PAGE_SIZE)
+        return -EFAULT;
+    struct frame *f = frame_alloc(FRAME_ZERO);
+    if (!f)
+        return -ENOMEM;
+    uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE);
+    uint64_t tag = 0xd0d0000000000000ULL | page;
+    int r = frame_write(f, 0, &tag, 8);
+    if (r == 0)
+        r = vm_map(d->vs, page, f, VM_READ | VM_WRITE);
+    frame_put(f);
+    return r;
+}
+
+KTEST(user_copy_demand_paging)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    struct demand d = { .vs = u.vs };
+    vm_space_set_fault_handler(u.vs, demand_fault, &d);
+    uint64_t tag = 0;
+    int r1 = copy_from_user(&tag, uptr(UDEM + PAGE_SIZE), 8);
+    int calls1 = d.calls;
+    unsigned flags1 = d.last_flags;
+    uint64_t addr1 = d.last_addr;
+    uint64_t again = 0;
+    int r2 = copy_from_user(&again, uptr(UDEM + PAGE_SIZE), 8);   /* now mapped: no fault */
+    int calls2 = d.calls;
+    static const char msg[] = "written on demand";
+    int r3 = copy_to_user(uptr(UDEM + 3 * PAGE_SIZE + 100), msg, sizeof(msg));
+    unsigned flags3 = d.last_flags;
+    struct frame *f3 = vm_query(u.vs, UDEM + 3 * PAGE_SIZE, NULL);
+    char back[sizeof(msg)] = { 0 };
+    int rb = f3 ? frame_read(f3, 100, back, sizeof(msg)) : -1;
+    if (f3)
+        frame_put(f3);
+    int outside = copy_from_user(&again, uptr(UDEM + 8 * PAGE_SIZE), 8);   /* handler refuses */
+    /* A clear spanning pages 1 (present) and 2 (absent), then a read over pages 0 and 1. */
+    static uint8_t big[PAGE_SIZE + 16];
+    int calls_before_big = d.calls;
+    int r4 = clear_user(uptr(UDEM + 2 * PAGE_SIZE - 8), 16);
+    int r5 = copy_from_user(big, uptr(UDEM), sizeof(big));
+    int calls_big = d.calls - calls_before_big;
+    vm_space_set_fault_handler(u.vs, NULL, NULL);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(r1, 0);
+    KT_EQ(calls1, 1);
+    KT_EQ(tag, 0xd0d0000000000000ULL | (UDEM + PAGE_SIZE));
+    KT_EQ(addr1, UDEM + PAGE_SIZE);
+    KT_ASSERT(flags1 & VM_FAULT_READ);
+    KT_ASSERT(!(flags1 & (VM_FAULT_WRITE | VM_FAULT_PRESENT)));
+    KT_EQ(r2, 0);
+    KT_EQ(again, tag);
+    KT_EQ(calls2, 1);
+    KT_EQ(r3, 0);
+    KT_ASSERT(flags3 & VM_FAULT_WRITE);
+    KT_EQ(rb, 0);
+    KT_ASSERT(memcmp(back, msg, sizeof(msg)) == 0);
+    KT_EQ(outside, -EFAULT);
+    KT_EQ(r4, 0);          /* page 2 faulted in by a write */
+    KT_EQ(r5, 0);          /* page 0 faulted in; page 1 already there */
+    KT_EQ(calls_big, 2);
+    uint64_t tag0, tag1;
+    memcpy(&tag0, big, 8);
+    memcpy(&tag1, big + PAGE_SIZE, 8);
+    KT_EQ(tag0, 0xd0d0000000000000ULL | UDEM);
+    KT_EQ(tag1, 0xd0d0000000000000ULL | (UDEM + PAGE_SIZE));
+}
