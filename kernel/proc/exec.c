@@ -9,6 +9,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include "proc/exec.h"
+#include "fs/vfs.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
 #define STACK_PAGES   32
@@ -196,4 +197,27 @@ int exec_load(struct vm_space *vs, struct user_context *uc, const struct exec_im
         .entry = info.ehdr.e_entry + bias,
     };
     return build_stack(uc, img, &a, argv, envp);
+}
+
+#define EXEC_MAX_FILE (64UL << 20)
+
+int exec_file(struct vm_space *vs, struct user_context *uc, const char *path,
+              char *const argv[], char *const envp[])
+{
+    struct file *f;
+    int r = vfs_open_exec(path, &f);
+    if (r)
+        return r;
+    uint64_t size = file_size(f);
+    uint8_t *buf = size && size <= EXEC_MAX_FILE ? kmalloc(size) : NULL;
+    r = size > EXEC_MAX_FILE ? -E2BIG : buf ? 0 : size ? -ENOMEM : -ENOEXEC;
+    if (!r && kernel_read(f, 0, buf, size) != (long)size)
+        r = -EIO;
+    file_put(f);
+    if (!r) {
+        struct exec_image img = { buf, size, path };
+        r = exec_load(vs, uc, &img, argv, envp);
+    }
+    kfree(buf);
+    return r;
 }

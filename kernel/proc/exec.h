@@ -22,4 +22,8 @@ struct exec_image {
 int exec_load(struct vm_space *vs, struct user_context *uc, const struct exec_image *img,
               char *const argv[], char *const envp[]) __must_check;
 
+/* Open path through the VFS, read it and exec_load it (the caller's vm_space is current). */
+int exec_file(struct vm_space *vs, struct user_context *uc, const char *path,
+              char *const argv[], char *const envp[]) __must_check;
+
 #endif

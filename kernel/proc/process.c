@@ -12,6 +12,7 @@
 #include "proc/exec.h"
 #include "proc/fault.h"
 #include "syscall/syscall.h"
+#include "fs/vfs.h"
 
 static int next_pid = 1;   /* FIXME: a real PID allocator with reuse arrives with fork (Processes issue) */
 
@@ -33,8 +34,6 @@ static void user_loop(void *arg)
 
 struct spawn_req {
     const char *path;
-    const uint8_t *elf;
-    size_t size;
     char *const *argv;
     char *const *envp;
     struct thread *th;
@@ -80,8 +79,7 @@ static void init_thread_main(void *arg)
     struct thread *th = req->th;
     task_set_data(task_current(), th);
     task_set_vm_space(th->proc->vs);
-    struct exec_image img = { req->elf, req->size, req->path };
-    int r = exec_load(th->proc->vs, th->uctx, &img, req->argv, req->envp);
+    int r = exec_file(th->proc->vs, th->uctx, req->path, req->argv, req->envp);
     if (r) {
         pr_err("exec %s failed: %d\n", req->path, r);
         panic("No working init found (exec of %s returned %d)", req->path, r);
@@ -89,11 +87,14 @@ static void init_thread_main(void *arg)
     user_loop(th);
 }
 
-int process_spawn_init(const char *path, const uint8_t *elf, size_t size,
-                       char *const argv[], char *const envp[])
+int process_spawn_init(const char *path, char *const argv[], char *const envp[])
 {
     struct process *p = process_new(path);
     if (!p)
+        return -ENOMEM;
+    p->files = files_create();
+    p->fs = fs_context_create();
+    if (!p->files || !p->fs || files_open_console(p->files))
         return -ENOMEM;
     struct thread *th = thread_new(p);
     struct spawn_req *req = kzalloc(sizeof(*req));
@@ -104,7 +105,7 @@ int process_spawn_init(const char *path, const uint8_t *elf, size_t size,
         kfree(p);
         return -ENOMEM;
     }
-    *req = (struct spawn_req){ path, elf, size, argv, envp, th, 0 };
+    *req = (struct spawn_req){ path, argv, envp, th, 0 };
     th->task = task_spawn(p->comm, init_thread_main, req, -1);
     if (!th->task)
         return -ENOMEM;

@@ -16,30 +16,61 @@ long sys_writev(struct sys_call *c);
 
 static bool console_fd(uint64_t fd) { return fd <= 2; }
 
-/* Copy count bytes from user memory to the console; bytes written or -EFAULT if none. */
-static long console_write_user(uptr_t buf, size_t count)
+/*
+ * Gather user bytes into chunks of TTY_CHUNK and write each chunk whole, as
+ * Linux's tty layer does: a fault inside a chunk discards that chunk, and the
+ * call returns what earlier chunks wrote, or -EFAULT if none.
+ */
+#define TTY_CHUNK 2048
+
+struct iovec_user { uint64_t base, len; };
+
+struct chunker { char buf[TTY_CHUNK]; size_t n; long written; };
+
+static void chunk_flush(struct chunker *ck)
 {
-    char chunk[256];
-    size_t done = 0;
-    count = MIN(count, MAX_RW_COUNT);
-    while (done < count) {
-        size_t n = MIN(sizeof(chunk), count - done);
-        if (copy_from_user(chunk, uptr_add(buf, done), n))
-            return done ? (long)done : -EFAULT;
-        console_write(chunk, n);
-        done += n;
+    console_write(ck->buf, ck->n);
+    ck->written += (long)ck->n;
+    ck->n = 0;
+}
+
+static int chunk_add(struct chunker *ck, uptr_t src, size_t len)
+{
+    while (len) {
+        size_t n = MIN(len, TTY_CHUNK - ck->n);
+        if (copy_from_user(ck->buf + ck->n, src, n))
+            return -EFAULT;
+        ck->n += n;
+        src = uptr_add(src, n);
+        len -= n;
+        if (ck->n == TTY_CHUNK)
+            chunk_flush(ck);
     }
-    return (long)done;
+    return 0;
+}
+
+static long console_writev(const struct iovec_user *iov, uint64_t cnt)
+{
+    struct chunker *ck = kzalloc(sizeof(*ck));
+    if (!ck)
+        return -ENOMEM;
+    long r = 0;
+    for (uint64_t i = 0; i < cnt && r == 0; i++)
+        r = chunk_add(ck, uptr(iov[i].base), iov[i].len);
+    if (r == 0 && ck->n)
+        chunk_flush(ck);
+    r = ck->written ? ck->written : r;
+    kfree(ck);
+    return r;
 }
 
 long sys_write(struct sys_call *c)
 {
     if (!console_fd(c->arg[0]))
         return -EBADF;
-    return console_write_user(uptr(c->arg[1]), c->arg[2]);
+    struct iovec_user one = { c->arg[1], MIN(c->arg[2], MAX_RW_COUNT) };
+    return console_writev(&one, 1);
 }
-
-struct iovec_user { uint64_t base, len; };
 
 long sys_writev(struct sys_call *c)
 {
@@ -53,27 +84,18 @@ long sys_writev(struct sys_call *c)
     struct iovec_user *iov = kcalloc(cnt, sizeof(*iov));
     if (!iov)
         return -ENOMEM;
-    long total = 0;
-    if (copy_from_user(iov, uptr(c->arg[1]), cnt * sizeof(*iov))) {
-        kfree(iov);
-        return -EFAULT;
+    long r = 0;
+    uint64_t total = 0;
+    if (copy_from_user(iov, uptr(c->arg[1]), cnt * sizeof(*iov)))
+        r = -EFAULT;
+    for (uint64_t i = 0; i < cnt && r == 0; i++) {
+        if ((int64_t)iov[i].len < 0 || iov[i].len > MAX_RW_COUNT - total)
+            r = -EINVAL;
+        else
+            total += iov[i].len;
     }
-    for (uint64_t i = 0; i < cnt; i++) {
-        if ((int64_t)iov[i].len < 0 || iov[i].len > MAX_RW_COUNT - (uint64_t)total) {
-            kfree(iov);
-            return -EINVAL;
-        }
-    }
-    for (uint64_t i = 0; i < cnt; i++) {
-        long r = console_write_user(uptr(iov[i].base), iov[i].len);
-        if (r < 0) {
-            total = total ? total : r;
-            break;
-        }
-        total += r;
-        if ((uint64_t)r < iov[i].len)
-            break;
-    }
+    if (r == 0)
+        r = console_writev(iov, cnt);
     kfree(iov);
-    return total;
+    return r;
 }
