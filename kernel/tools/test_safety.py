@@ -97,13 +97,15 @@ class CheckerCli(unittest.TestCase):
         proc = run_checker("kernel/svc/good.c", "kernel/svc/good.h")
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         lines = proc.stdout.splitlines()
-        self.assertEqual(len(lines), 4, proc.stdout)
+        self.assertEqual(len(lines), 5, proc.stdout)
         self.assertRegex(lines[0], r"^framework \(kernel/ostd\):  \d+ lines "
                                    r"in \d+ files$")
         self.assertRegex(lines[1], r"^services  \(rest of kernel\): \d+ "
                                    r"lines in \d+ files$")
-        self.assertRegex(lines[2], r"^framework share: \d+\.\d %$")
-        self.assertEqual(lines[3], "violations: 0")
+        self.assertRegex(lines[2], r"^ktests \(\*_test\.c, not counted\): \d+ "
+                                   r"lines in \d+ files$")
+        self.assertRegex(lines[3], r"^framework share: \d+\.\d %$")
+        self.assertEqual(lines[4], "violations: 0")
 
     def test_text_violation_format(self):
         proc = run_checker("kernel/svc/bad_volatile.c")
