@@ -62,11 +62,13 @@ static bool text_addr(uint64_t a)
     return a >= (uint64_t)(uintptr_t)__text_start && a < (uint64_t)(uintptr_t)__text_end;
 }
 
+/* Walk the frame-pointer chain from rbp; rip (if non-zero) is printed first. */
 void backtrace_from(uint64_t rbp, uint64_t rip)
 {
     out("Backtrace:\n");
-    print_addr(rip);
-    for (int depth = 0; depth < 32 && rbp >= KERNEL_VMA - (1UL << 40) && (rbp & 7) == 0; depth++) {
+    if (rip)
+        print_addr(rip);
+    for (int depth = 0; depth < 32 && rbp >= PHYSMAP_BASE && (rbp & 7) == 0; depth++) {
         /* Frame-pointer chain: [rbp] = caller rbp, [rbp+8] = return address. */
         const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
         uint64_t ret = frame[1];
@@ -107,8 +109,7 @@ static __noreturn void panic_common(const struct user_regs *f, const char *fmt, 
         dump_regs(f);
         backtrace_from(f->rbp, f->rip);
     } else {
-        uint64_t rbp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-        backtrace_from(rbp, (uint64_t)(uintptr_t)__builtin_return_address(0));
+        backtrace_from((uint64_t)(uintptr_t)__builtin_frame_address(0), 0);
     }
     out("---[ end kernel panic ]---\n");
     power_off(0x7e);

@@ -256,6 +256,10 @@ def status_problem(run, status):
     """Why QEMU's exit status (after it exited by itself) is wrong, if it is."""
     if status in (124, 137) or status < 0:
         return f"QEMU killed (status {status})"
+    if run.args.exit_status is not None:
+        if status != run.args.exit_status:
+            return f"QEMU exit status {status}, expected {run.args.exit_status}"
+        return None
     if status == (KEEL_PANIC_CODE << 1) | 1:
         return f"guest powered off with the kernel panic code {KEEL_PANIC_CODE:#x}"
     err = qemu_error(run.stderr)
