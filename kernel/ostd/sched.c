@@ -13,6 +13,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/layout.h"
 #include "internal.h"
+#include "mm/kstack.h"
 #include <ostd/boot.h>
 
 /*
@@ -86,7 +87,7 @@ void task_put(struct task *t)
     if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     BUG_ON(t->state != TASK_DEAD);
-    kfree(t->stack);
+    kstack_free(t->stack);
     kfree(t);
 }
 
@@ -127,10 +128,9 @@ static void make_runnable(struct task *t, int hint)
 struct task *task_spawn(const char *name, void (*fn)(void *), void *arg, int cpu)
 {
     struct task *t = kzalloc(sizeof(*t));
-    uint8_t *stack = kmalloc(KSTACK_SIZE);
-    if (!t || !stack) {
+    uint8_t *stack = t ? kstack_alloc() : NULL;
+    if (!stack) {
         kfree(t);
-        kfree(stack);
         return NULL;
     }
     task_init_common(t, name);

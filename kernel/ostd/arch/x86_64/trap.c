@@ -10,6 +10,7 @@
 #include "trap.h"
 #include "layout.h"
 #include "../../internal.h"
+#include "../../mm/kstack.h"
 #include <uapi/errno.h>
 
 static const char *const exc_names[32] = {
@@ -91,6 +92,10 @@ void trap_kernel(struct user_regs *f)
         const struct extable_entry *e = extable_find(f->rip);
         if (e) { f->rip = e->fixup; return; }
     }
+    if (f->vector == 8 && kstack_is_guard(read_cr2()))
+        panic_with_regs(f, "kernel stack overflow (guard page hit at %#lx)", read_cr2());
+    if (f->vector == 14 && kstack_is_guard(read_cr2()))
+        panic_with_regs(f, "kernel stack overflow (guard page hit at %#lx)", read_cr2());
     if (f->vector == 2) {
         pr_err("NMI on cpu %u\n", this_cpu()->cpu_id);
         return;
