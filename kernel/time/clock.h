@@ -9,7 +9,7 @@
 enum {
     KCLOCK_SETTABLE = 1 << 0,   /* clock_settime may change it */
     KCLOCK_SLEEP    = 1 << 1,   /* clock_nanosleep may sleep on it */
-    KCLOCK_CPU      = 1 << 2,   /* a CPU-time clock: cannot be set (EPERM) */
+    KCLOCK_CPU      = 1 << 2,   /* a CPU-time clock */
     KCLOCK_COARSE   = 1 << 3,   /* tick granularity */
     KCLOCK_REAL     = 1 << 4,   /* follows the wall clock, jumps when it is set */
 };

@@ -59,13 +59,11 @@ static long set_realtime(const struct kernel_timespec *ts)
 long sys_clock_settime(struct sys_call *c)
 {
     const struct kclock *k = kclock_get((int32_t)c->arg[0]);
-    if (!k || !(k->flags & (KCLOCK_SETTABLE | KCLOCK_CPU)))
-        return -EINVAL;
+    if (!k || !(k->flags & KCLOCK_SETTABLE))
+        return -EINVAL;   /* only the wall clock can be set; CPU clocks too answer EINVAL */
     struct kernel_timespec ts;
     if (timespec_from_user(&ts, uptr(c->arg[1])))
         return -EFAULT;
-    if (k->flags & KCLOCK_CPU)
-        return -EPERM;    /* CPU-time clocks can never be set */
     return set_realtime(&ts);
 }
 
