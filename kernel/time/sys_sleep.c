@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MPL-2.0
+// Sleeping syscalls: nanosleep and clock_nanosleep (relative and TIMER_ABSTIME).
+#include <ostd/task.h>
+#include <ostd/time.h>
+#include <uapi/errno.h>
+#include "syscall/syscall.h"
+#include "time/clock.h"
+
+long sys_nanosleep(struct sys_call *c);
+long sys_clock_nanosleep(struct sys_call *c);
+
+/* Clocks that can be set are re-read at least this often, so a set wall clock is noticed. */
+#define REAL_RECHECK_NS (100 * 1000 * 1000ULL)
+
+/*
+ * FIXME: sleeps cannot be interrupted until signals exist. Then an
+ * interrupted sleep returns -EINTR and, for relative sleeps with a non-NULL
+ * rem, writes the time left; a completed sleep leaves rem untouched (Linux
+ * writes it only on interruption).
+ */
+static void sleep_relative(uint64_t ns)
+{
+    if (ns)
+        task_sleep_ns(ns);
+}
+
+/* Sleep until clock k reads at least deadline. */
+static void sleep_until(const struct kclock *k, uint64_t deadline)
+{
+    for (;;) {
+        uint64_t now = k->now();
+        if (now >= deadline)
+            return;
+        uint64_t d = deadline - now;
+        if (k->flags & KCLOCK_REAL)
+            d = MIN(d, REAL_RECHECK_NS);
+        task_sleep_ns(d);
+    }
+}
+
+/* Copy in and validate a requested time: 0, -EFAULT or -EINVAL. */
+static int get_request(struct kernel_timespec *ts, uint64_t uaddr)
+{
+    if (timespec_from_user(ts, uptr(uaddr)))
+        return -EFAULT;
+    return timespec_valid(ts) ? 0 : -EINVAL;
+}
+
+long sys_nanosleep(struct sys_call *c)
+{
+    struct kernel_timespec ts;
+    int err = get_request(&ts, c->arg[0]);
+    if (err)
+        return err;
+    sleep_relative(timespec_to_ns(&ts));
+    return 0;
+}
+
+/*
+ * CPU-time clocks: with one thread per process the caller's CPU time cannot
+ * advance while it sleeps, so only a deadline already reached can complete.
+ * FIXME: sleep on the process clock once other threads can consume CPU time.
+ */
+static long cpu_clock_sleep(const struct kclock *k, bool abs, uint64_t ns)
+{
+    bool reached = abs ? k->now() >= ns : ns == 0;
+    return reached ? 0 : -EOPNOTSUPP;
+}
+
+long sys_clock_nanosleep(struct sys_call *c)
+{
+    const struct kclock *k = kclock_get((int32_t)c->arg[0]);
+    bool abs = (int32_t)c->arg[1] & TIMER_ABSTIME;   /* other flag bits are ignored, as on Linux */
+    if (!k)
+        return -EINVAL;
+    if (!(k->flags & KCLOCK_SLEEP))
+        return -EOPNOTSUPP;
+    struct kernel_timespec ts;
+    int err = get_request(&ts, c->arg[2]);
+    if (err)
+        return err;
+    uint64_t ns = timespec_to_ns(&ts);
+    if (k->flags & KCLOCK_CPU)
+        return cpu_clock_sleep(k, abs, ns);
+    if (abs)
+        sleep_until(k, ns);
+    else
+        sleep_relative(ns);
+    return 0;
+}
