@@ -125,7 +125,7 @@ long sys_mprotect(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
     unsigned prot = (unsigned)c->arg[2];
-    if ((addr & PAGE_MASK_LOW) || (prot & ~(PROT_VALID | PROT_GROWSDOWN | PROT_GROWSUP)))
+    if ((addr & PAGE_MASK_LOW) || (prot & ~(PROT_VALID | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)))
         return -EINVAL;
     if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
         return -EINVAL;

@@ -85,7 +85,7 @@ void thread_exit(int wait_status)
         pid_free(p->pid_ns, th->tid);
     if (last)
         process_finish(p);
-    task_put(th->task);
+    task_put(task_current());   /* the reference task_spawn returned */
     uctx_free(th->uctx);
     kfree(th);
     task_exit();

@@ -149,6 +149,9 @@ static void thread_main(void *arg)
 {
     struct thread *th = arg;
     task_set_data(task_current(), th);
+    mutex_lock(&th->proc->lock);
+    th->task = task_current();
+    mutex_unlock(&th->proc->lock);
     task_set_vm_space(th->proc->mm->vs);
     if (th->set_child_tid) {
         int tid = th->tid;
@@ -159,8 +162,8 @@ static void thread_main(void *arg)
 
 int thread_start(struct thread *th)
 {
-    th->task = task_spawn(th->proc->comm, thread_main, th, -1);
-    return th->task ? 0 : -ENOMEM;
+    /* th belongs to the new task from here on: it sets th->task itself and may exit at once. */
+    return task_spawn(th->proc->comm, thread_main, th, -1) ? 0 : -ENOMEM;
 }
 
 struct init_req {

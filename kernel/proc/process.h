@@ -59,7 +59,7 @@ struct thread {
     int tid;
     struct process *proc;
     struct user_context *uctx;
-    struct task *task;
+    struct task *task;              /* set by the thread itself when it starts; guarded by proc->lock */
     struct list_head node;          /* in proc->threads, guarded by proc->lock */
     uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID; owner thread only */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
