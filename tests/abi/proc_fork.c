@@ -201,10 +201,46 @@ static void test_misc(void)
     tap_eq_long(raw(SYS_clone3, 0, 0, 0, 0, 0) < 0, 1, "clone3 with no arguments fails");
 }
 
-int main(void)
+static void test_exec(void)
 {
+    char *argv[] = { "/init", "exec-child", NULL }, *envp[] = { "KEEL_TEST=1", NULL };
+    pid_t pid = fork();
+    if (pid == 0) {
+        execve("/init", argv, envp);
+        _exit(99);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_eq_long(WEXITSTATUS(st), 77, "a forked child execs /init with argv and envp");
+    pid = vfork();
+    if (pid == 0) {
+        execve("/init", argv, envp);
+        _exit(99);
+    }
+    st = 0;
+    tap_eq_long(waitpid(pid, &st, 0), pid, "vfork + execve returns the child's pid to the parent");
+    tap_eq_long(WEXITSTATUS(st), 77, "the vforked child ran the new program");
+    tap_eq_long(raw(SYS_execve, (long)"/nonexistent", (long)argv, (long)envp, 0, 0), -ENOENT, "execve of a missing file fails with ENOENT");
+    tap_eq_long(raw(SYS_execve, 16, (long)argv, (long)envp, 0, 0), -EFAULT, "execve with a bad path pointer fails with EFAULT");
+    tap_eq_long(raw(SYS_execve, (long)"/init", 16, (long)envp, 0, 0), -EFAULT, "execve with a bad argv pointer fails with EFAULT");
+    char *bad_argv[] = { "/init", (char *)16, NULL };
+    tap_eq_long(raw(SYS_execve, (long)"/init", (long)bad_argv, (long)envp, 0, 0), -EFAULT, "execve with a bad argv string fails with EFAULT");
+}
+
+/* Run as the exec'd program: check what execve handed over. */
+static int exec_child(int argc, char **argv, char **envp)
+{
+    int ok = argc == 2 && getppid() == 1 && envp[0] && strcmp(envp[0], "KEEL_TEST=1") == 0 && !envp[1];
+    (void)argv;
+    return ok ? 77 : 78;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    if (argc > 1 && strcmp(argv[1], "exec-child") == 0)
+        return exec_child(argc, argv, envp);
     shm = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    tap_plan(50);
+    tap_plan(57);
     test_basic();
     test_exit_codes();
     test_wnohang_zombie();
@@ -212,5 +248,6 @@ int main(void)
     test_orphans();
     test_vfork_waitid();
     test_misc();
+    test_exec();
     tap_finish();
 }
