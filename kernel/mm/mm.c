@@ -43,7 +43,7 @@ void mm_put(struct mm *mm)
         list_del(p);
         vma_free(list_entry(p, struct vma, node));
     }
-    vm_space_set_fault_handler(mm->vs, NULL, NULL);
+    vm_space_set_fault_handler(mm->vs, 0, NULL);
     vm_space_put(mm->vs);
     kfree(mm);
 }
