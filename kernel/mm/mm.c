@@ -140,11 +140,12 @@ int mm_unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
     list_for_each_safe(p, n, &mm->vmas) {
         v = list_entry(p, struct vma, node);
         if (v->start >= start && v->end <= end) {
+            /* Pages exist only inside VMAs: unmapping per VMA keeps munmap of a huge empty range cheap. */
+            vm_unmap(mm->vs, v->start, v->end - v->start);
             list_del(p);
             vma_free(v);
         }
     }
-    vm_unmap(mm->vs, start, end - start);
     return 0;
 }
 

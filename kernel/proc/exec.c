@@ -251,6 +251,8 @@ int exec_file(struct process *p, struct user_context *uc, const char *path,
     r = elf_parse(buf, size, size, &info);
     if (!r && info.has_interp)
         r = -ENOEXEC;   /* FIXME: PT_INTERP (the dynamic loader) is not loaded yet */
+    if (!r && __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) > 1)
+        r = proc_kill_other_threads();
     if (!r) {
         struct exec_image img = { buf, size, path };
         r = switch_mm(p, uc, &img, &info, argv, envp);

@@ -80,7 +80,10 @@ void thread_exit(int wait_status)
     if (last && !p->group_exit)
         p->exit_status = wait_status;
     p->runtime_ns += task_runtime_ns(task_current());
+    bool exec_waits = p->exec_thread != NULL;
     mutex_unlock(&p->lock);
+    if (exec_waits)
+        wq_wake_all(&p->exec_wq);   /* p stays alive: the exec'ing thread still runs */
     if (th->tid != p->pid)
         pid_free(p->pid_ns, th->tid);
     if (last)
@@ -91,6 +94,41 @@ void thread_exit(int wait_status)
     task_exit();
 }
 
+/* Wake every other thread so that it notices it must exit; p->lock held. */
+static void kick_threads_locked(struct process *p)
+{
+    struct list_head *l;
+    list_for_each(l, &p->threads) {   /* sleepers re-check thread_should_exit() */
+        struct thread *t = list_entry(l, struct thread, node);
+        if (t->task && t->task != task_current())
+            task_wake(t->task);
+    }
+}
+
+int proc_kill_other_threads(void)
+{
+    struct thread *th = thread_current();
+    struct process *p = th->proc;
+    mutex_lock(&p->lock);
+    bool lost = p->group_exit || p->exec_thread;
+    if (!lost) {
+        __atomic_store_n(&p->exec_thread, th, __ATOMIC_RELEASE);
+        kick_threads_locked(p);
+    }
+    mutex_unlock(&p->lock);
+    if (lost)
+        return -EINTR;   /* another thread is exiting or exec'ing: this one ends */
+    wait_event(&p->exec_wq, atomic_load(&p->nr_threads) == 1 || atomic_load(&p->group_exit));
+    mutex_lock(&p->lock);
+    __atomic_store_n(&p->exec_thread, NULL, __ATOMIC_RELEASE);
+    int old_tid = th->tid;
+    th->tid = p->pid;
+    mutex_unlock(&p->lock);
+    if (old_tid != p->pid)
+        pid_free(p->pid_ns, old_tid);
+    return atomic_load(&p->group_exit) ? -EINTR : 0;
+}
+
 void process_exit(int wait_status)
 {
     struct process *p = current_proc();
@@ -99,10 +137,7 @@ void process_exit(int wait_status)
         p->exit_status = wait_status;
         __atomic_store_n(&p->group_exit, true, __ATOMIC_RELEASE);
     }
-    struct list_head *l;
-    list_for_each(l, &p->threads)   /* sleepers re-check thread_should_exit() */
-        if (list_entry(l, struct thread, node)->task)
-            task_wake(list_entry(l, struct thread, node)->task);
+    kick_threads_locked(p);
     mutex_unlock(&p->lock);
     thread_exit(wait_status);
 }

@@ -87,6 +87,7 @@ struct process *process_alloc(void)
     list_init(&p->sibling);
     list_init(&p->all_node);
     wq_init(&p->child_wq);
+    wq_init(&p->exec_wq);
     p->exit_signal = SIGCHLD;
     memcpy(p->rlim, default_rlimits, sizeof(p->rlim));
     return p;
@@ -127,7 +128,12 @@ struct thread *thread_alloc(struct process *p, int tid)
 
 bool thread_should_exit(void)
 {
-    return __atomic_load_n(&current_proc()->group_exit, __ATOMIC_ACQUIRE);
+    struct thread *th = thread_current();
+    struct process *p = th->proc;
+    if (__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE))
+        return true;
+    struct thread *ex = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
+    return ex && ex != th;
 }
 
 static void user_loop(struct thread *th)

@@ -40,6 +40,8 @@ struct process {
     struct cred *cred;              /* guarded by lock: replaced, never changed in place */
     struct rlimit64 rlim[RLIM_NLIMITS];   /* guarded by lock */
     struct vfork_wait *vfork;       /* guarded by lock: the parent waiting for our exec/exit */
+    struct thread *exec_thread;     /* guarded by lock: the thread in execve that ends all others */
+    struct waitqueue exec_wq;       /* exec_thread sleeps here until it is the only thread */
 
     struct process *parent;         /* guarded by tasklist_lock */
     struct list_head children;      /* guarded by tasklist_lock */
@@ -95,6 +97,8 @@ int thread_start(struct thread *th) __must_check;
 __noreturn void thread_exit(int wait_status);
 /* Terminate every thread of the calling process with a wait status (exit_group, fatal faults). */
 __noreturn void process_exit(int wait_status);
+/* execve: end every other thread of the caller's process; the caller takes over the pid. 0 or -EINTR. */
+int proc_kill_other_threads(void) __must_check;
 /* True when the calling thread must stop what it waits for and exit. */
 bool thread_should_exit(void);
 

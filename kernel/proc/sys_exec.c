@@ -65,7 +65,6 @@ long sys_execve(struct sys_call *c)
         r = strvec_copy(&envp, c->arg[2]);
     if (r >= 0) {
         struct process *p = current_proc();
-        /* FIXME: other threads of p must be killed first (de_thread) */
         r = exec_file(p, c->uctx, path, argv.v, envp.v);
         if (!r) {
             files_close_on_exec(p->files);

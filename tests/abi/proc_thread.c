@@ -213,12 +213,74 @@ static void test_exit_semantics(void)
     tap_eq_long(tid_addr, getpid(), "set_tid_address returns the caller's tid");
 }
 
-int main(void)
+static atomic_int never;
+
+static void *sleeper(void *arg)
 {
-    tap_plan(33);
+    (void)arg;
+    for (;;)
+        futex(&never, FUTEX_WAIT_PRIVATE, 0, 0, NULL, 0);
+    return NULL;
+}
+
+static void *exec_from_thread(void *arg)
+{
+    char pidbuf[16], *argv[] = { "/init", "exec-child", pidbuf, NULL }, *envp[] = { NULL };
+    long pid = (long)(intptr_t)arg, i = 14;
+    pidbuf[15] = 0;
+    do {
+        pidbuf[i--] = (char)('0' + pid % 10);
+        pid /= 10;
+    } while (pid);
+    memmove(pidbuf, pidbuf + i + 1, 15 - (size_t)i);
+    execve("/init", argv, envp);
+    return NULL;
+}
+
+static void test_exec_threads(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, sleeper, NULL);
+        pthread_create(&t, NULL, sleeper, NULL);
+        exec_from_thread((void *)(intptr_t)getpid());
+        _exit(99);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_eq_long(WEXITSTATUS(st), 77, "execve from the main thread ends the other threads and runs the program");
+    pid = fork();
+    if (pid == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, sleeper, NULL);
+        pthread_create(&t, NULL, exec_from_thread, (void *)(intptr_t)getpid());
+        for (;;)
+            sched_yield();
+    }
+    st = 0;
+    waitpid(pid, &st, 0);
+    tap_eq_long(WEXITSTATUS(st), 77, "execve from a secondary thread keeps the pid and runs single-threaded");
+}
+
+/* Run as the exec'd program: the pid must be the one before exec, and the only thread. */
+static int exec_child(char **argv)
+{
+    long want = 0;
+    for (const char *c = argv[2]; c && *c; c++)
+        want = want * 10 + (*c - '0');
+    return getpid() == want && syscall(SYS_gettid) == want ? 77 : 78;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "exec-child") == 0)
+        return exec_child(argv);
+    tap_plan(35);
     test_pthreads();
     test_raw_clone();
     test_futex_ops();
     test_exit_semantics();
+    test_exec_threads();
     tap_finish();
 }
