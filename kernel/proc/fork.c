@@ -3,6 +3,7 @@
 #include <ostd/heap.h>
 #include <ostd/user.h>
 #include <ostd/task.h>
+#include <ostd/vm_space.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/sched.h>
@@ -56,8 +57,10 @@ void vfork_release(struct process *p)
 #define CLONE_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
                            CLONE_NEWPID | CLONE_NEWNET | CLONE_PIDFD)
 
-static int clone_check(uint64_t f)
+static int clone_check(uint64_t f, uint64_t tls)
 {
+    if ((f & CLONE_SETTLS) && tls >= VM_USER_TOP)
+        return -EPERM;   /* as arch_prctl(ARCH_SET_FS) */
     if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
         return -EINVAL;
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
@@ -171,14 +174,14 @@ static void unpublish(struct process *p, struct process *np, struct thread *th)
 
 static void vfork_wait_for(struct vfork_wait *w)
 {
-    wait_event(&w->wq, atomic_load(&w->done));
+    wait_event(&w->wq, atomic_load(&w->done) || thread_should_exit());
     vfork_put(w);
 }
 
 /* The one fork path: cgroup charging and namespace setup will hook in here. */
 long proc_clone(const struct clone_req *r, const struct user_context *uc)
 {
-    int err = clone_check(r->flags);
+    int err = clone_check(r->flags, r->tls);
     if (err)
         return err;
     struct process *p = current_proc(), *np = NULL;

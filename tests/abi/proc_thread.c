@@ -104,6 +104,10 @@ static void test_raw_clone(void)
     waitpid(pid, NULL, 0);
     tap_eq_long(raw(SYS_clone, CLONE_THREAD | SIGCHLD, 0, 0, 0, 0, 0), -EINVAL, "CLONE_THREAD without CLONE_SIGHAND fails with EINVAL");
     tap_eq_long(raw(SYS_clone, CLONE_SIGHAND | SIGCHLD, 0, 0, 0, 0, 0), -EINVAL, "CLONE_SIGHAND without CLONE_VM fails with EINVAL");
+    long r = raw(SYS_clone, CLONE_SETTLS | SIGCHLD, 0, 0, 0, (long)(1UL << 63), 0);
+    if (r == 0)
+        _exit(0);
+    tap_eq_long(r, -EPERM, "CLONE_SETTLS with a kernel address fails with EPERM");
 }
 
 static atomic_int fw, fw2, woke;
@@ -276,7 +280,7 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "exec-child") == 0)
         return exec_child(argv);
-    tap_plan(35);
+    tap_plan(36);
     test_pthreads();
     test_raw_clone();
     test_futex_ops();
