@@ -284,11 +284,32 @@ static bool access_ok(unsigned prot, unsigned fl)
     return prot != PROT_NONE;
 }
 
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)   /* keep a grown stack this far above the mapping below */
+#define STACK_MAX_GROW  (8UL << 20)         /* FIXME: should follow RLIMIT_STACK */
+
+/* A fault below a MAP_GROWSDOWN VMA extends it down to the faulting page. */
+static bool grow_down_locked(struct mm *mm, struct vma *v, uint64_t addr)
+{
+    uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
+    if (!(v->flags & VMA_GROWSDOWN) || v->shm || v->file || v->end - start > STACK_MAX_GROW)
+        return false;
+    struct list_head *prev = v->node.prev;
+    if (prev != &mm->vmas) {
+        struct vma *pv = list_entry(prev, struct vma, node);
+        if (pv->end > start || start - pv->end < STACK_GUARD_GAP)
+            return false;
+    }
+    v->start = start;
+    return true;
+}
+
 static int fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
 {
     struct vma *v = vma_find_locked(mm, addr);
-    if (!v || v->start > addr || !access_ok(v->prot, fl))
-        return -EFAULT;   /* FIXME: MAP_GROWSDOWN VMAs do not grow below their start yet */
+    if (v && v->start > addr && !grow_down_locked(mm, v, addr))
+        return -EFAULT;
+    if (!v || !access_ok(v->prot, fl))
+        return -EFAULT;
     uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE);
     struct frame *f = vm_query(mm->vs, va, NULL);
     if (f)
@@ -367,4 +388,17 @@ struct mm *mm_dup(struct mm *src)
         return NULL;
     }
     return dst;
+}
+
+const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off)
+{
+    const void *obj = NULL;
+    mutex_lock(&mm->lock);
+    struct vma *v = vma_find_locked(mm, addr);
+    if (v && v->start <= addr && v->shm) {
+        obj = v->shm;
+        *off = (v->shm_pgoff << PAGE_SHIFT) + (addr - v->start);
+    }
+    mutex_unlock(&mm->lock);
+    return obj;
 }

@@ -53,6 +53,11 @@ void mm_put(struct mm *mm);
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags) __must_check;
 /* Fault in page va of mm for writing and return its frame (a new reference), for the loader. */
 struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_check;
+/*
+ * Identity of the memory behind addr when it lies in a MAP_SHARED mapping
+ * (shared futexes across processes): the backing object and *off in it; NULL otherwise.
+ */
+const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

@@ -13,10 +13,12 @@
 long sys_futex(struct sys_call *c);
 
 /*
- * A futex is keyed by (address space, user address). FIXME: shared futexes
- * between processes (MAP_SHARED memory) need a key on the backing page.
+ * A futex is keyed by (address space, user address), or, for a non-private
+ * futex in MAP_SHARED memory, by (backing object, offset) so that processes
+ * sharing the memory meet. FIXME: shared file mappings do not exist yet; the
+ * key holds no reference on the object.
  */
-struct futex_key { const struct mm *mm; uint64_t addr; };
+struct futex_key { const void *obj; uint64_t off; };
 
 struct futex_bucket {
     struct mutex lock;          /* guards waiters and each queued waiter's key and bucket */
@@ -45,13 +47,19 @@ void futex_init(void)
 
 static struct futex_bucket *bucket_of(struct futex_key k)
 {
-    uint64_t h = (k.addr >> 2) * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)k.mm;
+    uint64_t h = (k.off >> 2) * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)k.obj;
     return &buckets[(h >> 32) % NBUCKETS];
 }
 
-static bool key_eq(struct futex_key a, struct futex_key b) { return a.mm == b.mm && a.addr == b.addr; }
+static bool key_eq(struct futex_key a, struct futex_key b) { return a.obj == b.obj && a.off == b.off; }
 
-static struct futex_key key_of(uint64_t uaddr) { return (struct futex_key){ current_mm(), uaddr }; }
+static struct futex_key key_of(uint64_t uaddr, bool priv)
+{
+    struct mm *mm = current_mm();
+    uint64_t off = 0;
+    const void *obj = priv ? NULL : mm_shared_key(mm, uaddr, &off);
+    return obj ? (struct futex_key){ obj, off } : (struct futex_key){ mm, uaddr };
+}
 
 /* Wake up to n waiters of key whose bitset intersects; bucket lock held. At least one when n <= 0, as Linux. */
 static int wake_locked(struct futex_bucket *b, struct futex_key k, int n, uint32_t bitset)
@@ -71,13 +79,13 @@ static int wake_locked(struct futex_bucket *b, struct futex_key k, int n, uint32
     return woken;
 }
 
-static int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
+static int futex_wake(uint64_t uaddr, int n, uint32_t bitset, bool priv)
 {
     if ((uaddr & 3) || !bitset)
         return -EINVAL;
     if (!user_range_ok(uptr(uaddr), 4))
         return -EFAULT;
-    struct futex_key k = key_of(uaddr);
+    struct futex_key k = key_of(uaddr, priv);
     struct futex_bucket *b = bucket_of(k);
     mutex_lock(&b->lock);
     int r = wake_locked(b, k, n, bitset);
@@ -85,7 +93,7 @@ static int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
     return r;
 }
 
-int futex_wake_addr(uint64_t uaddr, int n) { return futex_wake(uaddr, n, FUTEX_BITSET_MATCH_ANY); }
+int futex_wake_addr(uint64_t uaddr, int n) { return futex_wake(uaddr, n, FUTEX_BITSET_MATCH_ANY, false); }
 
 /* Lock the bucket w is queued on (requeue may move it meanwhile). */
 static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
@@ -123,11 +131,11 @@ static bool sleep_waiter(struct futex_waiter *w, uint64_t deadline)
     return timed_out;
 }
 
-static int futex_wait(uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline)
+static int futex_wait(uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline, bool priv)
 {
     if ((uaddr & 3) || !bitset)
         return -EINVAL;
-    struct futex_waiter w = { .key = key_of(uaddr), .bitset = bitset };
+    struct futex_waiter w = { .key = key_of(uaddr, priv), .bitset = bitset };
     wq_init(&w.wq);
     w.bucket = bucket_of(w.key);
     mutex_lock(&w.bucket->lock);
@@ -197,11 +205,12 @@ static int requeue_locked(struct futex_bucket *b1, struct futex_key k1, struct f
     return woken + moved;
 }
 
-static int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2, bool cmp, uint32_t val3)
+static int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2, bool cmp, uint32_t val3,
+                         bool priv)
 {
     if ((uaddr & 3) || (uaddr2 & 3) || nr_wake < 0 || nr_requeue < 0)
         return -EINVAL;
-    struct futex_key k1 = key_of(uaddr), k2 = key_of(uaddr2);
+    struct futex_key k1 = key_of(uaddr, priv), k2 = key_of(uaddr2, priv);
     struct futex_bucket *b1 = bucket_of(k1), *b2 = bucket_of(k2);
     lock_two(b1, b2);
     uint32_t cur;
@@ -245,7 +254,7 @@ long sys_futex(struct sys_call *c)
     int op = (int)c->arg[1];
     uint32_t val = (uint32_t)c->arg[2], val3 = (uint32_t)c->arg[5];
     int cmd = op & FUTEX_CMD_MASK;
-    bool realtime = op & FUTEX_CLOCK_REALTIME;
+    bool realtime = op & FUTEX_CLOCK_REALTIME, priv = op & FUTEX_PRIVATE_FLAG;
     if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
         return -ENOSYS;
     uint64_t deadline;
@@ -254,15 +263,15 @@ long sys_futex(struct sys_call *c)
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
         r = futex_deadline(utime, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
-        return r ? r : futex_wait(uaddr, val, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3, deadline);
+        return r ? r : futex_wait(uaddr, val, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3, deadline, priv);
     case FUTEX_WAKE:
-        return futex_wake(uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+        return futex_wake(uaddr, (int)val, FUTEX_BITSET_MATCH_ANY, priv);
     case FUTEX_WAKE_BITSET:
-        return futex_wake(uaddr, (int)val, val3);
+        return futex_wake(uaddr, (int)val, val3, priv);
     case FUTEX_REQUEUE:
-        return futex_requeue(uaddr, (int)val, (int)utime, uaddr2, false, 0);
+        return futex_requeue(uaddr, (int)val, (int)utime, uaddr2, false, 0, priv);
     case FUTEX_CMP_REQUEUE:
-        return futex_requeue(uaddr, (int)val, (int)utime, uaddr2, true, val3);
+        return futex_requeue(uaddr, (int)val, (int)utime, uaddr2, true, val3, priv);
     default:
         return -ENOSYS;   /* FIXME: WAKE_OP and the PI operations */
     }

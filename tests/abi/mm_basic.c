@@ -184,9 +184,26 @@ static void test_fork_cow(void)
     tap_eq_long(priv[0], 102, "the parent can write its page after the child exited");
 }
 
+static void test_growsdown(void)
+{
+    long top = 0x200000000000L;   /* far from every other mapping: room to grow */
+    long a = xmmap(top, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED_NOREPLACE);
+    tap_eq_long(a, top, "a MAP_GROWSDOWN mapping is placed");
+    tap_eq_long(raw(SYS_mprotect, a - PG, PG, PROT_READ | PROT_WRITE, 0, 0, 0), -ENOMEM, "the page below it is not mapped yet");
+    pid_t pid = fork();
+    if (pid == 0) {
+        ((volatile char *)a)[-3 * PG] = 1;
+        _exit(raw(SYS_mprotect, a - 3 * PG, 4 * PG, PROT_READ | PROT_WRITE, 0, 0, 0) == 0 ? 0 : 1);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    tap_eq_long(st, 0, "touching below a MAP_GROWSDOWN mapping grows it down to that page");
+    raw(SYS_munmap, a, PG, 0, 0, 0, 0);
+}
+
 int main(void)
 {
-    tap_plan(64);
+    tap_plan(67);
     test_mmap_anon();
     test_mmap_errors();
     test_mprotect();
@@ -194,5 +211,6 @@ int main(void)
     test_mremap();
     test_madvise_msync();
     test_fork_cow();
+    test_growsdown();
     tap_finish();
 }

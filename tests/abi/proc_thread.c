@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,6 +14,8 @@
 #include "tap.h"
 
 /* Linux futex operations (ABI values). */
+#define FUTEX_WAIT                0
+#define FUTEX_WAKE                1
 #define FUTEX_WAIT_PRIVATE        128
 #define FUTEX_WAKE_PRIVATE        129
 #define FUTEX_CMP_REQUEUE_PRIVATE 132
@@ -173,6 +176,24 @@ static void test_futex_ops(void)
     tap_eq_long(atomic_load(&woke), 2, "requeued waiters return 0");
 }
 
+static void test_shared_futex(void)
+{
+    atomic_int *word = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(futex(word, FUTEX_WAIT, 0, 0, NULL, 0) == 0 ? 0 : 1);
+    long woken = 0;
+    for (int i = 0; i < 100000 && woken == 0; i++) {
+        woken = futex(word, FUTEX_WAKE, 1, 0, NULL, 0);
+        sched_yield();
+    }
+    tap_eq_long(woken, 1, "a shared futex in MAP_SHARED memory wakes a waiter in another process");
+    int st = -1;
+    waitpid(pid, &st, 0);
+    tap_eq_long(st, 0, "the other process's FUTEX_WAIT returned 0");
+    munmap(word, 4096);
+}
+
 static void *group_exiter(void *arg)
 {
     (void)arg;
@@ -280,10 +301,11 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "exec-child") == 0)
         return exec_child(argv);
-    tap_plan(36);
+    tap_plan(38);
     test_pthreads();
     test_raw_clone();
     test_futex_ops();
+    test_shared_futex();
     test_exit_semantics();
     test_exec_threads();
     tap_finish();
