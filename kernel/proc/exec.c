@@ -5,14 +5,19 @@
 #include <ostd/user.h>
 #include <ostd/cpu.h>
 #include <ostd/heap.h>
+#include <ostd/task.h>
 #include <lib/elf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/mman.h>
 #include "proc/exec.h"
+#include "proc/process.h"
+#include "mm/mm.h"
 #include "fs/vfs.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
-#define STACK_PAGES   32
+#define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
+#define STACK_BOTTOM  (STACK_TOP - STACK_SIZE)
 #define PIE_BASE      0x0000555555554000ULL
 #define MAX_ARG_BYTES (128 * 1024)
 
@@ -21,50 +26,45 @@ static unsigned seg_prot(uint32_t flags)
     return ((flags & PF_R) ? VM_READ : 0) | ((flags & PF_W) ? VM_WRITE : 0) | ((flags & PF_X) ? VM_EXEC : 0);
 }
 
-/* Get the frame at va, mapping a zeroed one if none is there yet. */
-static struct frame *page_at(struct vm_space *vs, uint64_t va, unsigned prot, int *err)
+/* Make [start, end) a VMA with prot (a page shared with an earlier segment gets both protections). */
+static int map_segment_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, uint64_t *mapped_end)
 {
-    struct frame *f = vm_query(vs, va, NULL);
-    if (f) {
-        if (prot & VM_WRITE)
-            vm_protect(vs, va, PAGE_SIZE, prot | VM_WRITE);
-        return f;
+    if (start < *mapped_end) {
+        mutex_lock(&mm->lock);
+        struct vma *v = vma_find_locked(mm, start);
+        if (v)
+            v->prot |= prot;
+        mutex_unlock(&mm->lock);
+        start = *mapped_end;
     }
-    f = frame_alloc(FRAME_ZERO);
-    if (!f) {
-        *err = -ENOMEM;
-        return NULL;
-    }
-    *err = vm_map(vs, va, f, prot);
-    if (*err) {
-        frame_put(f);
-        return NULL;
-    }
-    return f;
+    if (start >= end)
+        return 0;
+    *mapped_end = end;
+    return mm_map_anon(mm, start, end, prot, 0);
 }
 
-static int load_segment(struct vm_space *vs, const struct exec_image *img, const Elf64_Phdr *ph, uint64_t bias)
+/* FIXME: segments are copied in at exec; demand paging them from the file needs file-backed VMAs with a file size limit. */
+static int load_segment(struct mm *mm, const struct exec_image *img, const Elf64_Phdr *ph, uint64_t bias,
+                        uint64_t *mapped_end)
 {
     uint64_t start = ALIGN_DOWN(ph->p_vaddr + bias, PAGE_SIZE);
     uint64_t end = ALIGN_UP(ph->p_vaddr + bias + ph->p_memsz, PAGE_SIZE);
     uint64_t file_va = ph->p_vaddr + bias, file_end = file_va + ph->p_filesz;
-    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        int err = 0;
-        struct frame *f = page_at(vs, va, seg_prot(ph->p_flags), &err);
+    int err = map_segment_vma(mm, start, end, seg_prot(ph->p_flags), mapped_end);
+    for (uint64_t va = ALIGN_DOWN(file_va, PAGE_SIZE); !err && va < file_end; va += PAGE_SIZE) {
+        struct frame *f = mm_populate_page(mm, va, &err);
         if (!f)
             return err;
         uint64_t lo = MAX(va, file_va), hi = MIN(va + PAGE_SIZE, file_end);
-        if (lo < hi)
-            err = frame_write(f, lo - va, img->data + ph->p_offset + (lo - file_va), hi - lo);
+        err = frame_write(f, lo - va, img->data + ph->p_offset + (lo - file_va), hi - lo);
         frame_put(f);
-        if (err)
-            return err;
     }
-    return 0;
+    return err;
 }
 
-static int load_segments(struct vm_space *vs, const struct exec_image *img, const struct elf_info *info, uint64_t bias)
+static int load_segments(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t bias)
 {
+    uint64_t mapped_end = 0;
     for (unsigned i = 0; i < info->ehdr.e_phnum; i++) {
         Elf64_Phdr ph;
         int r = elf_get_phdr(img->data, img->size, &info->ehdr, i, &ph);
@@ -72,23 +72,20 @@ static int load_segments(struct vm_space *vs, const struct exec_image *img, cons
             return r;
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
-        r = load_segment(vs, img, &ph, bias);
+        if (ph.p_offset + ph.p_filesz > img->size || ph.p_filesz > ph.p_memsz ||
+            ph.p_vaddr + bias + ph.p_memsz > STACK_BOTTOM || ph.p_vaddr + bias + ph.p_memsz < ph.p_vaddr)
+            return -ENOEXEC;
+        r = load_segment(mm, img, &ph, bias, &mapped_end);
         if (r)
             return r;
     }
+    mm_set_brk_start(mm, mapped_end);
     return 0;
 }
 
-static int map_stack(struct vm_space *vs)
+static int map_stack(struct mm *mm)
 {
-    for (uint64_t i = 1; i <= STACK_PAGES; i++) {
-        int err = 0;
-        struct frame *f = page_at(vs, STACK_TOP - i * PAGE_SIZE, VM_READ | VM_WRITE, &err);
-        if (!f)
-            return err;
-        frame_put(f);
-    }
-    return 0;
+    return mm_map_anon(mm, STACK_BOTTOM, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
 }
 
 /* A downward-growing writer onto the new user stack. */
@@ -156,7 +153,7 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     if (!argvp)
         return -ENOMEM;
     uint64_t *envpp = argvp + argc + 1;
-    struct stack_writer w = { .sp = STACK_TOP, .floor = STACK_TOP - STACK_PAGES * PAGE_SIZE + 1024 };
+    struct stack_writer w = { .sp = STACK_TOP, .floor = STACK_TOP - MAX_ARG_BYTES - 64 * 1024 };
     a->execfn = push_bytes(&w, img->path, strlen(img->path) + 1);
     push_strings(&w, envp, envc, envpp);
     push_strings(&w, argv, argc, argvp);
@@ -176,33 +173,27 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     return 0;
 }
 
-int exec_load(struct vm_space *vs, struct user_context *uc, const struct exec_image *img,
-              char *const argv[], char *const envp[])
+/* Build the new image in mm (already the current task's address space). */
+static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_image *img,
+                     const struct elf_info *info, char *const argv[], char *const envp[])
 {
-    struct elf_info info;
-    int r = elf_parse(img->data, img->size, img->size, &info);
-    if (r)
-        return r;
-    if (info.has_interp)
-        return -ENOEXEC;   /* FIXME: PT_INTERP needs the VFS to open the loader (Processes issue) */
-    uint64_t bias = info.ehdr.e_type == ET_DYN ? PIE_BASE : 0;
-    r = load_segments(vs, img, &info, bias);
+    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE : 0;
+    int r = load_segments(mm, img, info, bias);
     if (!r)
-        r = map_stack(vs);
+        r = map_stack(mm);
     if (r)
         return r;
     struct auxv_in a = {
-        .phdr = info.phdr_vaddr ? info.phdr_vaddr + bias : 0,
-        .phnum = info.ehdr.e_phnum,
-        .entry = info.ehdr.e_entry + bias,
+        .phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0,
+        .phnum = info->ehdr.e_phnum,
+        .entry = info->ehdr.e_entry + bias,
     };
     return build_stack(uc, img, &a, argv, envp);
 }
 
 #define EXEC_MAX_FILE (64UL << 20)
 
-int exec_file(struct vm_space *vs, struct user_context *uc, const char *path,
-              char *const argv[], char *const envp[])
+static int read_whole(const char *path, uint8_t **out, uint64_t *size_out)
 {
     struct file *f;
     int r = vfs_open_exec(path, &f);
@@ -214,9 +205,57 @@ int exec_file(struct vm_space *vs, struct user_context *uc, const char *path,
     if (!r && kernel_read(f, 0, buf, size) != (long)size)
         r = -EIO;
     file_put(f);
+    if (r)
+        kfree(buf);
+    *out = r ? NULL : buf;
+    *size_out = size;
+    return r;
+}
+
+/* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
+static int switch_mm(struct process *p, struct user_context *uc, const struct exec_image *img,
+                     const struct elf_info *info, char *const argv[], char *const envp[])
+{
+    struct mm *nmm = mm_create();
+    if (!nmm)
+        return -ENOMEM;
+    struct user_context saved = *uc;
+    task_set_vm_space(nmm->vs);
+    int r = exec_load(nmm, uc, img, info, argv, envp);
+    mutex_lock(&p->lock);
+    struct mm *old = p->mm;
+    if (r) {
+        old = nmm;
+        *uc = saved;
+        task_set_vm_space(p->mm->vs);
+    } else {
+        p->mm = nmm;
+        p->did_exec = true;
+        const char *base = strrchr(img->path, '/');
+        strlcpy(p->comm, base ? base + 1 : img->path, sizeof(p->comm));
+    }
+    mutex_unlock(&p->lock);
+    mm_put(old);
+    return r;
+}
+
+int exec_file(struct process *p, struct user_context *uc, const char *path,
+              char *const argv[], char *const envp[])
+{
+    uint8_t *buf;
+    uint64_t size;
+    int r = read_whole(path, &buf, &size);
+    if (r)
+        return r;
+    struct elf_info info;
+    r = elf_parse(buf, size, size, &info);
+    if (!r && info.has_interp)
+        r = -ENOEXEC;   /* FIXME: PT_INTERP (the dynamic loader) is not loaded yet */
+    if (!r && __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) > 1)
+        r = proc_kill_other_threads();
     if (!r) {
         struct exec_image img = { buf, size, path };
-        r = exec_load(vs, uc, &img, argv, envp);
+        r = switch_mm(p, uc, &img, &info, argv, envp);
     }
     kfree(buf);
     return r;

@@ -5,8 +5,8 @@
 
 #include <ostd/types.h>
 
-struct vm_space;
 struct user_context;
+struct process;
 
 struct exec_image {
     const uint8_t *data;   /* the whole file */
@@ -15,15 +15,13 @@ struct exec_image {
 };
 
 /*
- * Load img into vs (which must be the current task's address space) and set
- * uc's registers for the program start with argv/envp on a new stack.
- * Returns 0 or a negative errno (-ENOEXEC, -ENOMEM, -E2BIG, -EFAULT).
+ * Open path through the VFS and replace p's address space (p is the calling
+ * thread's process) with a fresh mm holding the program, its stack (argv,
+ * envp, auxv) and an empty heap; uc is set for the program start. On error
+ * the old address space and registers are left in place. Returns 0 or
+ * -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, -E2BIG, -EFAULT.
  */
-int exec_load(struct vm_space *vs, struct user_context *uc, const struct exec_image *img,
-              char *const argv[], char *const envp[]) __must_check;
-
-/* Open path through the VFS, read it and exec_load it (the caller's vm_space is current). */
-int exec_file(struct vm_space *vs, struct user_context *uc, const char *path,
+int exec_file(struct process *p, struct user_context *uc, const char *path,
               char *const argv[], char *const envp[]) __must_check;
 
 #endif

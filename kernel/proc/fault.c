@@ -6,6 +6,7 @@
 #include <uapi/signal.h>
 #include "proc/process.h"
 #include "proc/fault.h"
+#include "mm/mm.h"
 
 static int exception_signal(uint64_t vec)
 {
@@ -25,7 +26,7 @@ void user_exception(struct thread *th)
         unsigned fl = (uc->regs.error_code & 1 ? VM_FAULT_PRESENT : 0) |
                       (uc->regs.error_code & 2 ? VM_FAULT_WRITE : VM_FAULT_READ) |
                       (uc->regs.error_code & 16 ? VM_FAULT_EXEC : 0);
-        if (vm_space_handle_fault(th->proc->vs, uc->fault_addr, fl) == 0)
+        if (vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl) == 0)
             return;
     }
     int sig = exception_signal(uc->regs.vector);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Process creation, the per-thread user-mode loop, and process exit.
+// Process and thread objects, the per-thread user-mode loop, and starting init.
 #include <ostd/task.h>
 #include <ostd/heap.h>
 #include <ostd/user.h>
@@ -8,39 +8,109 @@
 #include <ostd/panic.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/signal.h>
 #include "proc/process.h"
+#include "proc/pid.h"
+#include "proc/cred.h"
 #include "proc/exec.h"
 #include "proc/fault.h"
+#include "proc/futex.h"
+#include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
 
-static int next_pid = 1;   /* FIXME: a real PID allocator with reuse arrives with fork (Processes issue) */
+struct mutex tasklist_lock = { .lock = SPINLOCK_INIT("tasklist"),
+                               .wq = { .lock = SPINLOCK_INIT("tasklist.wq"),
+                                       .waiters = LIST_HEAD_INIT(tasklist_lock.wq.waiters) } };
+static struct list_head all_procs = LIST_HEAD_INIT(all_procs);   /* guarded by tasklist_lock */
 
 struct thread *thread_current(void) { return task_data(task_current()); }
 
-static void user_loop(void *arg)
+struct mm *current_mm(void) { return current_proc()->mm; }
+
+struct process *proc_find_locked(int pid)
 {
-    struct thread *th = arg;
-    for (;;) {
-        enum user_exit why = user_mode_run(th->uctx);
-        if (why == USER_EXIT_SYSCALL)
-            syscall_dispatch(th->uctx);
-        else if (why == USER_EXIT_EXCEPTION)
-            user_exception(th);
-        if (task_need_resched())
-            task_yield();
+    struct list_head *l;
+    list_for_each(l, &all_procs) {
+        struct process *p = list_entry(l, struct process, all_node);
+        if (p->pid == pid)
+            return p;
     }
+    return NULL;
 }
 
-struct spawn_req {
-    const char *path;
-    char *const *argv;
-    char *const *envp;
-    struct thread *th;
-    int result;
+bool proc_pgrp_exists_locked(int pgid, int sid)
+{
+    /* FIXME: a linear scan; a pgid table comes with job control. */
+    struct list_head *l;
+    list_for_each(l, &all_procs) {
+        struct process *p = list_entry(l, struct process, all_node);
+        if (p->pgid == pgid && (sid < 0 || p->sid == sid))
+            return true;
+    }
+    return false;
+}
+
+static const struct rlimit64 default_rlimits[RLIM_NLIMITS] = {
+    [RLIMIT_CPU] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_FSIZE] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_DATA] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_STACK] = { 8 << 20, RLIM_INFINITY },
+    [RLIMIT_CORE] = { 0, RLIM_INFINITY },
+    [RLIMIT_RSS] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_NPROC] = { 4096, 4096 },
+    [RLIMIT_NOFILE] = { 1024, 4096 },
+    [RLIMIT_MEMLOCK] = { 8 << 20, 8 << 20 },
+    [RLIMIT_AS] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_LOCKS] = { RLIM_INFINITY, RLIM_INFINITY },
+    [RLIMIT_SIGPENDING] = { 4096, 4096 },
+    [RLIMIT_MSGQUEUE] = { 819200, 819200 },
+    [RLIMIT_NICE] = { 0, 0 },
+    [RLIMIT_RTPRIO] = { 0, 0 },
+    [RLIMIT_RTTIME] = { RLIM_INFINITY, RLIM_INFINITY },
 };
 
-static struct thread *thread_new(struct process *p)
+struct process *process_alloc(void)
+{
+    struct process *p = kzalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->pid_ns = &root_pid_ns;
+    p->pid = pid_alloc(p->pid_ns);
+    if (p->pid < 0) {
+        kfree(p);
+        return NULL;
+    }
+    mutex_init(&p->lock);
+    list_init(&p->threads);
+    list_init(&p->children);
+    list_init(&p->sibling);
+    list_init(&p->all_node);
+    wq_init(&p->child_wq);
+    wq_init(&p->exec_wq);
+    p->exit_signal = SIGCHLD;
+    memcpy(p->rlim, default_rlimits, sizeof(p->rlim));
+    return p;
+}
+
+/* Free a process that is not (or no longer) linked anywhere and holds no mm/files/fs. */
+void process_free(struct process *p)
+{
+    if (p->cred)
+        cred_put(p->cred);
+    pid_free(p->pid_ns, p->pid);
+    kfree(p);
+}
+
+void process_link_locked(struct process *p, struct process *parent)
+{
+    p->parent = parent;
+    if (parent)
+        list_add_tail(&p->sibling, &parent->children);
+    list_add_tail(&p->all_node, &all_procs);
+}
+
+struct thread *thread_alloc(struct process *p, int tid)
 {
     struct thread *th = kzalloc(sizeof(*th));
     if (!th)
@@ -51,77 +121,102 @@ static struct thread *thread_new(struct process *p)
         return NULL;
     }
     th->proc = p;
-    th->tid = p->pid;
+    th->tid = tid;
+    list_init(&th->node);
     return th;
 }
 
-static struct process *process_new(const char *path)
+bool thread_should_exit(void)
 {
-    struct process *p = kzalloc(sizeof(*p));
-    if (!p)
-        return NULL;
-    p->vs = vm_space_create();
-    if (!p->vs) {
-        kfree(p);
-        return NULL;
-    }
-    mutex_init(&p->lock);
-    p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
-    const char *base = strrchr(path, '/');
-    strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
-    return p;
+    struct thread *th = thread_current();
+    struct process *p = th->proc;
+    if (__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE))
+        return true;
+    struct thread *ex = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
+    return ex && ex != th;
 }
 
-/* Runs as the new process's first thread: load the program, then enter user mode. */
+static void user_loop(struct thread *th)
+{
+    for (;;) {
+        if (thread_should_exit())
+            thread_exit(0);
+        enum user_exit why = user_mode_run(th->uctx);
+        if (why == USER_EXIT_SYSCALL)
+            syscall_dispatch(th->uctx);
+        else if (why == USER_EXIT_EXCEPTION)
+            user_exception(th);
+        if (task_need_resched())
+            task_yield();
+    }
+}
+
+static void thread_main(void *arg)
+{
+    struct thread *th = arg;
+    task_set_data(task_current(), th);
+    mutex_lock(&th->proc->lock);
+    th->task = task_current();
+    mutex_unlock(&th->proc->lock);
+    task_set_vm_space(th->proc->mm->vs);
+    if (th->set_child_tid) {
+        int tid = th->tid;
+        (void)!copy_to_user(uptr(th->set_child_tid), &tid, sizeof(tid));
+    }
+    user_loop(th);
+}
+
+int thread_start(struct thread *th)
+{
+    /* th belongs to the new task from here on: it sets th->task itself and may exit at once. */
+    return task_spawn(th->proc->comm, thread_main, th, -1) ? 0 : -ENOMEM;
+}
+
+struct init_req {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    struct thread *th;
+};
+
+/* Runs as init's first thread: load the program, then enter user mode. */
 static void init_thread_main(void *arg)
 {
-    struct spawn_req *req = arg;
+    struct init_req *req = arg;
     struct thread *th = req->th;
     task_set_data(task_current(), th);
-    task_set_vm_space(th->proc->vs);
-    int r = exec_file(th->proc->vs, th->uctx, req->path, req->argv, req->envp);
-    if (r) {
-        pr_err("exec %s failed: %d\n", req->path, r);
+    int r = exec_file(th->proc, th->uctx, req->path, req->argv, req->envp);
+    if (r)
         panic("No working init found (exec of %s returned %d)", req->path, r);
-    }
+    kfree(req);
     user_loop(th);
 }
 
 int process_spawn_init(const char *path, char *const argv[], char *const envp[])
 {
-    struct process *p = process_new(path);
+    futex_init();
+    struct process *p = process_alloc();
     if (!p)
         return -ENOMEM;
     p->files = files_create();
     p->fs = fs_context_create();
-    if (!p->files || !p->fs || files_open_console(p->files))
-        return -ENOMEM;
-    struct thread *th = thread_new(p);
-    struct spawn_req *req = kzalloc(sizeof(*req));
-    if (!th || !req) {
-        kfree(th);
-        kfree(req);
-        vm_space_put(p->vs);
-        kfree(p);
-        return -ENOMEM;
-    }
-    *req = (struct spawn_req){ path, argv, envp, th, 0 };
+    p->cred = cred_root();
+    p->mm = mm_create();
+    struct thread *th = thread_alloc(p, p->pid);
+    struct init_req *req = kzalloc(sizeof(*req));
+    if (!p->files || !p->fs || !p->cred || !p->mm || !th || !req || files_open_console(p->files))
+        return -ENOMEM;   /* at boot: the caller panics */
+    const char *base = strrchr(path, '/');
+    strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
+    list_add_tail(&th->node, &p->threads);
+    p->nr_threads = 1;
+    /* Like Linux, init starts in session 0 and process group 0 (those of the idle task). */
+    mutex_lock(&tasklist_lock);
+    process_link_locked(p, NULL);
+    mutex_unlock(&tasklist_lock);
+    *req = (struct init_req){ path, argv, envp, th };
     th->task = task_spawn(p->comm, init_thread_main, req, -1);
     if (!th->task)
         return -ENOMEM;
     return p->pid;
-}
-
-void process_exit(int wait_status)
-{
-    struct thread *th = thread_current();
-    struct process *p = th->proc;
-    mutex_lock(&p->lock);
-    p->exiting = true;
-    p->exit_status = wait_status;
-    mutex_unlock(&p->lock);
-    if (p->pid == 1)
-        panic("Attempted to kill init! exitcode=%#06x", wait_status);
-    /* FIXME: parents, wait4 and zombies arrive with the Processes issue */
-    task_exit();
 }

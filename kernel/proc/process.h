@@ -1,48 +1,114 @@
 // SPDX-License-Identifier: MPL-2.0
-// Processes and their threads: the state syscalls act on.
+// Processes (thread groups) and their threads: the state process syscalls act on.
 #ifndef KEEL_PROC_PROCESS_H
 #define KEEL_PROC_PROCESS_H
 
 #include <ostd/types.h>
 #include <ostd/sync.h>
+#include <ostd/list.h>
+#include <uapi/resource.h>
 
-struct vm_space;
 struct user_context;
 struct task;
-
+struct mm;
 struct files;
 struct fs_context;
+struct cred;
+struct pid_ns;
+struct vfork_wait;
+
+enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
 
 /*
- * A process (thread group). FIXME: parent/children, zombies, process
- * groups, credentials and signal handlers arrive with the Processes issue.
+ * Lock order: tasklist_lock -> process.lock -> mm.lock. tasklist_lock guards
+ * the process tree (parent, children, sibling, all_node), pgid/sid, state and
+ * the accumulated child times; process.lock guards the rest that changes.
  */
 struct process {
-    int pid;
-    char comm[16];
-    struct vm_space *vs;
-    struct files *files;        /* descriptor table (fs/vfs.h) */
-    struct fs_context *fs;      /* root, cwd, umask (fs/vfs.h) */
-    struct mutex lock;          /* guards exiting, exit_status */
-    bool exiting;
-    int exit_status;            /* wait status: (code << 8) or signal number */
+    int pid;                        /* in pid_ns; immutable */
+    struct pid_ns *pid_ns;
+    struct mutex lock;
+    char comm[16];                  /* guarded by lock */
+    struct list_head threads;       /* guarded by lock */
+    int nr_threads;                 /* guarded by lock */
+    bool group_exit;                /* guarded by lock; read racily by the user loop */
+    int exit_status;                /* wait status, guarded by lock until the process is a zombie */
+    bool did_exec;                  /* guarded by lock */
+    struct mm *mm;                  /* guarded by lock; NULL once the process has exited */
+    struct files *files;            /* descriptor table (fs/vfs.h), guarded by lock */
+    struct fs_context *fs;          /* root, cwd, umask (fs/vfs.h), guarded by lock */
+    struct cred *cred;              /* guarded by lock: replaced, never changed in place */
+    struct rlimit64 rlim[RLIM_NLIMITS];   /* guarded by lock */
+    struct vfork_wait *vfork;       /* guarded by lock: the parent waiting for our exec/exit */
+    struct thread *exec_thread;     /* guarded by lock: the thread in execve that ends all others */
+    struct waitqueue exec_wq;       /* exec_thread sleeps here until it is the only thread */
+
+    struct process *parent;         /* guarded by tasklist_lock */
+    struct list_head children;      /* guarded by tasklist_lock */
+    struct list_head sibling;       /* in parent->children */
+    struct list_head all_node;      /* in the list of all processes */
+    int pgid, sid;                  /* guarded by tasklist_lock */
+    enum proc_state state;          /* guarded by tasklist_lock */
+    int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children) */
+    uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */
+    uint64_t child_runtime_ns;      /* of reaped children; guarded by tasklist_lock */
+
+    struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
+    uint32_t child_gen;             /* atomic: bumped on each child state change */
 };
 
 struct thread {
     int tid;
     struct process *proc;
     struct user_context *uctx;
-    struct task *task;
-    uint64_t clear_child_tid;   /* set_tid_address; used once threads exist */
+    struct task *task;              /* set by the thread itself when it starts; guarded by proc->lock */
+    struct list_head node;          /* in proc->threads, guarded by proc->lock */
+    uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID; owner thread only */
+    uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
 };
+
+extern struct mutex tasklist_lock;
 
 /* The thread of the calling task (NULL for pure kernel tasks). */
 struct thread *thread_current(void);
+static inline struct process *current_proc(void) { return thread_current()->proc; }
+/* The calling process's address space. */
+struct mm *current_mm(void);
+
+/* Find a live or zombie process by pid; tasklist_lock held. */
+struct process *proc_find_locked(int pid);
+
+/* Does process group pgid exist (in session sid; sid < 0: any)? tasklist_lock held. */
+bool proc_pgrp_exists_locked(int pgid, int sid);
 
 /* Create init (pid 1) running the executable at path, with fds 0-2 on the console. */
 int process_spawn_init(const char *path, char *const argv[], char *const envp[]);
 
-/* Terminate the calling process with a wait status; does not return. */
+/* Allocate a process / thread skeleton (not yet visible anywhere). */
+struct process *process_alloc(void) __must_check;
+void process_free(struct process *p);
+struct thread *thread_alloc(struct process *p, int tid) __must_check;
+/* Put p into the process tree under parent (NULL for init); tasklist_lock held. */
+void process_link_locked(struct process *p, struct process *parent);
+/* Start th running user code on its own task. Returns 0 or -ENOMEM. */
+int thread_start(struct thread *th) __must_check;
+
+/* The calling thread ends; the last one out makes the process a zombie. */
+__noreturn void thread_exit(int wait_status);
+/* Terminate every thread of the calling process with a wait status (exit_group, fatal faults). */
 __noreturn void process_exit(int wait_status);
+/* execve: end every other thread of the caller's process; the caller takes over the pid. 0 or -EINTR. */
+int proc_kill_other_threads(void) __must_check;
+/* True when the calling thread must stop what it waits for and exit. */
+bool thread_should_exit(void);
+
+/* Wake a parent sleeping in vfork; called at exec and at exit. */
+void vfork_release(struct process *p);
+
+/* Reap a zombie child (tasklist_lock held): unlink it and free it. */
+void proc_reap_locked(struct process *child);
+
+/* Futex wake used by thread exit (CLONE_CHILD_CLEARTID); returns the number woken. */
+int futex_wake_addr(uint64_t uaddr, int n);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Process syscalls available so far: exit, exit_group, getpid, gettid, set_tid_address, arch_prctl.
+// Thread identity and state syscalls: getpid, getppid, gettid, set_tid_address, arch_prctl.
 #include <ostd/user.h>
 #include <ostd/vm_space.h>
 #include <uapi/errno.h>
@@ -7,18 +7,24 @@
 #include "proc/process.h"
 #include "syscall/syscall.h"
 
-long sys_exit(struct sys_call *c);
-long sys_exit_group(struct sys_call *c);
 long sys_getpid(struct sys_call *c);
+long sys_getppid(struct sys_call *c);
 long sys_gettid(struct sys_call *c);
 long sys_set_tid_address(struct sys_call *c);
 long sys_arch_prctl(struct sys_call *c);
 
-/* FIXME: with one thread per process (until clone exists) exit and exit_group coincide. */
-long sys_exit(struct sys_call *c) { process_exit(((int)c->arg[0] & 0xff) << 8); }
-long sys_exit_group(struct sys_call *c) { process_exit(((int)c->arg[0] & 0xff) << 8); }
-long sys_getpid(struct sys_call *c) { (void)c; return thread_current()->proc->pid; }
+long sys_getpid(struct sys_call *c) { (void)c; return current_proc()->pid; }
 long sys_gettid(struct sys_call *c) { (void)c; return thread_current()->tid; }
+
+long sys_getppid(struct sys_call *c)
+{
+    (void)c;
+    mutex_lock(&tasklist_lock);
+    struct process *parent = current_proc()->parent;
+    int pid = parent ? parent->pid : 0;
+    mutex_unlock(&tasklist_lock);
+    return pid;
+}
 
 long sys_set_tid_address(struct sys_call *c)
 {

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MPL-2.0
+// Service-side memory management: a process's address space as sorted VMAs over a vm_space.
+#ifndef KEEL_MM_MM_H
+#define KEEL_MM_MM_H
+
+#include <ostd/types.h>
+#include <ostd/list.h>
+#include <ostd/sync.h>
+
+struct vm_space;
+struct file;
+struct anon_shared;
+
+enum {
+    VMA_SHARED    = 1,   /* MAP_SHARED: pages live in vma->shm and are shared across fork */
+    VMA_GROWSDOWN = 2,
+    VMA_STACK     = 4,
+    VMA_BRK       = 8,
+};
+
+/* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
+struct vma {
+    struct list_head node;      /* in mm->vmas, sorted by start; guarded by mm->lock */
+    uint64_t start, end;
+    unsigned prot, flags;
+    struct anon_shared *shm;    /* VMA_SHARED: backing object (a reference) */
+    uint64_t shm_pgoff;         /* page index in shm of start */
+    struct file *file;          /* private file mapping (a reference), or NULL for anonymous */
+    uint64_t file_off;          /* file offset of start */
+};
+
+/* Address space of one or more threads (CLONE_VM shares it). */
+struct mm {
+    uint32_t refcount;          /* atomic */
+    struct mutex lock;          /* guards vmas, brk_*, and changes to vs's mappings */
+    struct vm_space *vs;        /* owned reference */
+    struct list_head vmas;
+    uint64_t brk_start, brk;    /* program break; the heap VMA is [brk_start, ALIGN_UP(brk)) */
+    uint64_t mmap_base;         /* top of the top-down mmap area */
+};
+
+/* A fresh, empty mm with its own vm_space and the demand-paging handler installed. */
+struct mm *mm_create(void) __must_check;
+/* fork: copy every VMA; private pages become copy-on-write, shared ones stay shared. */
+struct mm *mm_dup(struct mm *src) __must_check;
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+
+/*
+ * Map [start, end) as a new anonymous VMA (replacing whatever was there).
+ * For exec and mmap; takes mm->lock itself. Returns 0 or -ENOMEM.
+ */
+int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags) __must_check;
+/* Fault in page va of mm for writing and return its frame (a new reference), for the loader. */
+struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_check;
+/*
+ * Identity of the memory behind addr when it lies in a MAP_SHARED mapping
+ * (shared futexes across processes): the backing object and *off in it; NULL otherwise.
+ */
+const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
+/* Set the program break's start (exec). */
+void mm_set_brk_start(struct mm *mm, uint64_t start);
+
+/* Internal helpers shared by mm.c and mm_syscalls.c; call with mm->lock held. */
+struct vma *vma_find_locked(struct mm *mm, uint64_t addr);           /* first VMA with end > addr */
+int vma_split_locked(struct mm *mm, struct vma *v, uint64_t at) __must_check;
+int mm_unmap_locked(struct mm *mm, uint64_t start, uint64_t end) __must_check;
+struct vma *vma_alloc(uint64_t start, uint64_t end, unsigned prot, unsigned flags);
+void vma_insert_locked(struct mm *mm, struct vma *v);
+void vma_free(struct vma *v);
+bool mm_range_free_locked(struct mm *mm, uint64_t start, uint64_t end);
+bool mm_range_mapped_locked(struct mm *mm, uint64_t start, uint64_t end);
+uint64_t mm_find_gap_locked(struct mm *mm, uint64_t len, uint64_t hint);
+/* Protection to use for a private page that other address spaces still share (copy-on-write). */
+unsigned cow_prot(unsigned prot);
+
+/* Shared anonymous memory: a refcounted, growable array of frames. */
+struct anon_shared *anon_shared_create(uint64_t npages) __must_check;
+void anon_shared_get(struct anon_shared *s);
+void anon_shared_put(struct anon_shared *s);
+/* The frame at page index idx (allocated zeroed on first use), a new reference; NULL on OOM. */
+struct frame *anon_shared_page(struct anon_shared *s, uint64_t idx) __must_check;
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MPL-2.0
+// Thread and process exit: clear_child_tid, zombies, re-parenting orphans to init.
+#include <ostd/heap.h>
+#include <ostd/user.h>
+#include <ostd/task.h>
+#include <ostd/panic.h>
+#include <uapi/errno.h>
+#include "proc/process.h"
+#include "proc/pid.h"
+#include "mm/mm.h"
+#include "syscall/syscall.h"
+#include "fs/vfs.h"
+
+long sys_exit(struct sys_call *c);
+long sys_exit_group(struct sys_call *c);
+
+/* Give p's children to init (pid 1); tasklist_lock held. */
+static void reparent_children_locked(struct process *p)
+{
+    struct process *init = proc_find_locked(1);
+    bool zombies = false;
+    struct list_head *l, *n;
+    list_for_each_safe(l, n, &p->children) {
+        struct process *c = list_entry(l, struct process, sibling);
+        list_del(&c->sibling);
+        c->parent = init;
+        list_add_tail(&c->sibling, &init->children);
+        zombies |= c->state == PROC_ZOMBIE;
+    }
+    if (zombies) {
+        atomic_add(&init->child_gen, 1);
+        wq_wake_all(&init->child_wq);
+    }
+}
+
+/* The last thread is gone: release the resources and become a zombie for the parent. */
+static void process_finish(struct process *p)
+{
+    if (p->pid == 1)
+        panic("Attempted to kill init! exitcode=%#06x", p->exit_status);
+    vfork_release(p);
+    mutex_lock(&p->lock);
+    struct mm *mm = p->mm;
+    struct files *files = p->files;
+    struct fs_context *fs = p->fs;
+    p->mm = NULL;
+    p->files = NULL;
+    p->fs = NULL;
+    mutex_unlock(&p->lock);
+    mm_put(mm);
+    files_put(files);
+    fs_context_put(fs);
+    mutex_lock(&tasklist_lock);
+    reparent_children_locked(p);
+    p->state = PROC_ZOMBIE;
+    struct process *parent = p->parent;
+    atomic_add(&parent->child_gen, 1);
+    wq_wake_all(&parent->child_wq);
+    mutex_unlock(&tasklist_lock);
+    /* p may be reaped and freed from here on. */
+}
+
+static void clear_child_tid(struct thread *th)
+{
+    if (!th->clear_child_tid)
+        return;
+    int zero = 0;
+    if (!copy_to_user(uptr(th->clear_child_tid), &zero, sizeof(zero)))
+        futex_wake_addr(th->clear_child_tid, 1);
+}
+
+void thread_exit(int wait_status)
+{
+    struct thread *th = thread_current();
+    struct process *p = th->proc;
+    clear_child_tid(th);
+    mutex_lock(&p->lock);
+    list_del(&th->node);
+    bool last = --p->nr_threads == 0;
+    if (last && !p->group_exit)
+        p->exit_status = wait_status;
+    p->runtime_ns += task_runtime_ns(task_current());
+    bool exec_waits = p->exec_thread != NULL;
+    mutex_unlock(&p->lock);
+    if (exec_waits)
+        wq_wake_all(&p->exec_wq);   /* p stays alive: the exec'ing thread still runs */
+    if (th->tid != p->pid)
+        pid_free(p->pid_ns, th->tid);
+    if (last)
+        process_finish(p);
+    task_put(task_current());   /* the reference task_spawn returned */
+    uctx_free(th->uctx);
+    kfree(th);
+    task_exit();
+}
+
+/* Wake every other thread so that it notices it must exit; p->lock held. */
+static void kick_threads_locked(struct process *p)
+{
+    struct list_head *l;
+    list_for_each(l, &p->threads) {   /* sleepers re-check thread_should_exit() */
+        struct thread *t = list_entry(l, struct thread, node);
+        if (t->task && t->task != task_current())
+            task_wake(t->task);
+    }
+}
+
+int proc_kill_other_threads(void)
+{
+    struct thread *th = thread_current();
+    struct process *p = th->proc;
+    mutex_lock(&p->lock);
+    bool lost = p->group_exit || p->exec_thread;
+    if (!lost) {
+        __atomic_store_n(&p->exec_thread, th, __ATOMIC_RELEASE);
+        kick_threads_locked(p);
+    }
+    mutex_unlock(&p->lock);
+    if (lost)
+        return -EINTR;   /* another thread is exiting or exec'ing: this one ends */
+    wait_event(&p->exec_wq, atomic_load(&p->nr_threads) == 1 || atomic_load(&p->group_exit));
+    mutex_lock(&p->lock);
+    __atomic_store_n(&p->exec_thread, NULL, __ATOMIC_RELEASE);
+    int old_tid = th->tid;
+    th->tid = p->pid;
+    mutex_unlock(&p->lock);
+    if (old_tid != p->pid)
+        pid_free(p->pid_ns, old_tid);
+    return atomic_load(&p->group_exit) ? -EINTR : 0;
+}
+
+void process_exit(int wait_status)
+{
+    struct process *p = current_proc();
+    mutex_lock(&p->lock);
+    if (!p->group_exit) {
+        p->exit_status = wait_status;
+        __atomic_store_n(&p->group_exit, true, __ATOMIC_RELEASE);
+    }
+    kick_threads_locked(p);
+    mutex_unlock(&p->lock);
+    thread_exit(wait_status);
+}
+
+void proc_reap_locked(struct process *c)
+{
+    list_del(&c->sibling);
+    list_del(&c->all_node);
+    c->parent->child_runtime_ns += c->runtime_ns + c->child_runtime_ns;
+    process_free(c);
+}
+
+long sys_exit(struct sys_call *c) { thread_exit(((int)c->arg[0] & 0xff) << 8); }
+long sys_exit_group(struct sys_call *c) { process_exit(((int)c->arg[0] & 0xff) << 8); }

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MPL-2.0
+// Resource limits and usage: prlimit64, getrlimit, setrlimit, getrusage, times.
+#include <ostd/user.h>
+#include <ostd/task.h>
+#include <ostd/time.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/resource.h>
+#include "proc/process.h"
+#include "proc/cred.h"
+#include "syscall/syscall.h"
+
+long sys_prlimit64(struct sys_call *c);
+long sys_getrlimit(struct sys_call *c);
+long sys_setrlimit(struct sys_call *c);
+long sys_getrusage(struct sys_call *c);
+long sys_times(struct sys_call *c);
+
+#define USER_HZ 100
+
+/* FIXME: limits are recorded but not enforced yet (NOFILE by the VFS, NPROC by fork, STACK by exec). */
+static long do_prlimit(int pid, unsigned res, uint64_t unew, uint64_t uold)
+{
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    struct rlimit64 nl, ol;
+    if (unew) {
+        if (copy_from_user(&nl, uptr(unew), sizeof(nl)))
+            return -EFAULT;
+        if (nl.rlim_cur > nl.rlim_max)
+            return -EINVAL;
+    }
+    struct process *self = current_proc(), *p = self;
+    if (pid < 0)
+        return -EINVAL;
+    mutex_lock(&tasklist_lock);
+    if (pid && pid != self->pid)
+        p = proc_find_locked(pid);   /* FIXME: other processes need a permission check */
+    long r = !p || p->state == PROC_ZOMBIE ? -ESRCH : 0;
+    if (!r) {
+        mutex_lock(&p->lock);
+        ol = p->rlim[res];
+        if (unew && nl.rlim_max > ol.rlim_max && p->cred->euid != 0)
+            r = -EPERM;
+        else if (unew)
+            p->rlim[res] = nl;
+        mutex_unlock(&p->lock);
+    }
+    mutex_unlock(&tasklist_lock);
+    if (!r && uold && copy_to_user(uptr(uold), &ol, sizeof(ol)))
+        r = -EFAULT;
+    return r;
+}
+
+long sys_prlimit64(struct sys_call *c)
+{
+    return do_prlimit((int)c->arg[0], (unsigned)c->arg[1], c->arg[2], c->arg[3]);
+}
+long sys_getrlimit(struct sys_call *c) { return do_prlimit(0, (unsigned)c->arg[0], 0, c->arg[1]); }
+long sys_setrlimit(struct sys_call *c) { return do_prlimit(0, (unsigned)c->arg[0], c->arg[1], 0); }
+
+/* CPU time of the calling process: exited threads plus the live ones. */
+static uint64_t self_runtime_ns(struct process *p)
+{
+    mutex_lock(&p->lock);
+    uint64_t ns = p->runtime_ns;
+    struct list_head *l;
+    list_for_each(l, &p->threads) {
+        struct thread *th = list_entry(l, struct thread, node);
+        if (th->task)
+            ns += task_runtime_ns(th->task);
+    }
+    mutex_unlock(&p->lock);
+    return ns;
+}
+
+static uint64_t children_runtime_ns(struct process *p)
+{
+    mutex_lock(&tasklist_lock);
+    uint64_t ns = p->child_runtime_ns;
+    mutex_unlock(&tasklist_lock);
+    return ns;
+}
+
+long sys_getrusage(struct sys_call *c)
+{
+    int who = (int)c->arg[0];
+    struct process *p = current_proc();
+    uint64_t ns;
+    if (who == RUSAGE_SELF)
+        ns = self_runtime_ns(p);
+    else if (who == RUSAGE_CHILDREN)
+        ns = children_runtime_ns(p);
+    else if (who == RUSAGE_THREAD)
+        ns = task_runtime_ns(task_current());
+    else
+        return -EINVAL;
+    struct k_rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    /* FIXME: user and system time are not told apart; all of it is reported as user time. */
+    ru.ru_utime.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+    ru.ru_utime.tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
+    return copy_to_user(uptr(c->arg[1]), &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+long sys_times(struct sys_call *c)
+{
+    struct process *p = current_proc();
+    struct k_tms t = {
+        .tms_utime = (int64_t)(self_runtime_ns(p) / (NSEC_PER_SEC / USER_HZ)),
+        .tms_cutime = (int64_t)(children_runtime_ns(p) / (NSEC_PER_SEC / USER_HZ)),
+    };
+    if (c->arg[0] && copy_to_user(uptr(c->arg[0]), &t, sizeof(t)))
+        return -EFAULT;
+    return (long)(clock_monotonic_ns() / (NSEC_PER_SEC / USER_HZ));
+}
