@@ -18,9 +18,11 @@ static uint64_t next_slot;            /* guarded by kstack_lock */
 static uint64_t free_slots[256];      /* recycled slot numbers; guarded by kstack_lock */
 static unsigned nfree;
 
-static uint64_t slot_take(void)
+/* Take a slot; *recycled says whether other CPUs may still cache its old translations. */
+static uint64_t slot_take(bool *recycled)
 {
     unsigned long f = spin_lock_irqsave(&kstack_lock);
+    *recycled = nfree != 0;
     uint64_t s = nfree ? free_slots[--nfree] : (next_slot < KSTACK_SLOTS ? next_slot++ : ~0UL);
     spin_unlock_irqrestore(&kstack_lock, f);
     return s;
@@ -45,13 +47,21 @@ static void unmap_pages(uint64_t va, unsigned n)
     }
 }
 
-/* Returns the lowest address of a KSTACK_SIZE stack whose page below is never mapped, or NULL. */
+/*
+ * Returns the lowest address of a KSTACK_SIZE stack whose page below is never
+ * mapped, or NULL. Task context with IRQs enabled: reusing a slot first flushes
+ * the stale translations other CPUs may hold (kstack_free only flushes locally,
+ * because it runs with IRQs off right after a context switch).
+ */
 void *kstack_alloc(void)
 {
-    uint64_t s = slot_take();
+    bool recycled;
+    uint64_t s = slot_take(&recycled);
     if (s == ~0UL)
         return NULL;
     uint64_t base = KSTACK_WINDOW + s * KSTACK_SLOT + (KSTACK_SLOT - KSTACK_SIZE);
+    if (recycled)
+        tlb_shootdown((1UL << cpu_count()) - 1, base, KSTACK_SIZE / PAGE_SIZE);
     uint64_t nx = cpu_has_nx ? PTE_NX : 0;
     for (unsigned i = 0; i < KSTACK_SIZE / PAGE_SIZE; i++) {
         struct frame *f = frame_alloc(0);
@@ -68,12 +78,18 @@ void *kstack_alloc(void)
     return (void *)(uintptr_t)base;
 }
 
-/* Precondition: stack came from kstack_alloc and no CPU runs on it any more. */
+/*
+ * Precondition: stack came from kstack_alloc and no CPU runs on it any more.
+ * Any context (also IRQs off). Other CPUs' stale translations are harmless
+ * until the slot is reused: nothing touches a dead stack, and kstack_alloc
+ * shoots them down before handing the slot out again.
+ */
 void kstack_free(void *stack)
 {
     uint64_t base = (uint64_t)(uintptr_t)stack;
     unmap_pages(base, KSTACK_SIZE / PAGE_SIZE);
-    tlb_shootdown((1UL << cpu_count()) - 1, base, KSTACK_SIZE / PAGE_SIZE);
+    for (uint64_t i = 0; i < KSTACK_SIZE / PAGE_SIZE; i++)
+        tlb_flush_local(base + i * PAGE_SIZE);
     slot_give((base - KSTACK_WINDOW) / KSTACK_SLOT);
 }
 
