@@ -71,6 +71,50 @@ void vm_space_put(struct vm_space *vs)
     kfree(vs);
 }
 
+/*
+ * First page at or after va (below end) that has a PTE, skipping whole
+ * missing tables, so sparse ranges cost per table rather than per page.
+ * Caller holds vs->lock.
+ */
+static uint64_t next_mapped_locked(struct vm_space *vs, uint64_t va, uint64_t end)
+{
+    while (va < end) {
+        uint64_t *table = vs->pml4;
+        uint64_t skip = 0;
+        for (int shift = 39; shift >= 12; shift -= 9) {
+            uint64_t e = table[(va >> shift) & 511];
+            if (shift == 12) {
+                if (e & (PTE_P | PTE_PROTNONE))
+                    return va;
+                skip = 1UL << 12;
+                break;
+            }
+            if (!(e & PTE_P)) {
+                skip = 1UL << shift;
+                break;
+            }
+            table = phys_to_virt(e & PTE_ADDR);
+        }
+        uint64_t next = ALIGN_DOWN(va, skip) + skip;
+        if (next <= va)
+            break;
+        va = next;
+    }
+    return end;
+}
+
+uint64_t vm_next_mapped(struct vm_space *vs, uint64_t va, uint64_t end)
+{
+    va = ALIGN_UP(va, PAGE_SIZE);
+    end = MIN(end, VM_USER_TOP);
+    if (va >= end)
+        return end;
+    spin_lock(&vs->lock);
+    uint64_t r = next_mapped_locked(vs, va, end);
+    spin_unlock(&vs->lock);
+    return MIN(r, end);
+}
+
 static bool user_page_ok(uint64_t va)
 {
     return (va & (PAGE_SIZE - 1)) == 0 && va < VM_USER_TOP;
@@ -128,14 +172,21 @@ int vm_unmap(struct vm_space *vs, uint64_t va, uint64_t len)
     while (len) {
         struct frame *victims[BATCH];
         unsigned n = 0;
-        uint64_t start = va;
         spin_lock(&vs->lock);
-        for (; len && n < BATCH; va += PAGE_SIZE, len -= PAGE_SIZE) {
+        uint64_t start = next_mapped_locked(vs, va, va + len);
+        len -= start - va;
+        va = start;
+        while (len && n < BATCH) {
+            uint64_t next = next_mapped_locked(vs, va, va + len);
+            len -= next - va;
+            va = next;
+            if (!len)
+                break;
             uint64_t *pte = pt_walk(vs->pml4, va, false, true);
-            if (pte && (*pte & (PTE_P | PTE_PROTNONE))) {
-                victims[n++] = frame_of_paddr(*pte & PTE_ADDR);
-                *pte = 0;
-            }
+            victims[n++] = frame_of_paddr(*pte & PTE_ADDR);
+            *pte = 0;
+            va += PAGE_SIZE;
+            len -= PAGE_SIZE;
         }
         spin_unlock(&vs->lock);
         if (n)
@@ -152,7 +203,7 @@ int vm_protect(struct vm_space *vs, uint64_t va, uint64_t len, unsigned prot)
         return -EINVAL;
     uint64_t start = va, end = va + len;
     spin_lock(&vs->lock);
-    for (; va < end; va += PAGE_SIZE) {
+    for (va = next_mapped_locked(vs, va, end); va < end; va = next_mapped_locked(vs, va + PAGE_SIZE, end)) {
         uint64_t *pte = pt_walk(vs->pml4, va, false, true);
         if (pte && (*pte & (PTE_P | PTE_PROTNONE)))
             *pte = (*pte & PTE_ADDR) | prot_bits(prot);

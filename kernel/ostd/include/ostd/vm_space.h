@@ -31,6 +31,11 @@ int vm_unmap(struct vm_space *vs, uint64_t va, uint64_t len);
 int vm_protect(struct vm_space *vs, uint64_t va, uint64_t len, unsigned prot);
 /* Look up va: returns the frame with a new reference (caller puts it) and its prot, or NULL. */
 struct frame *vm_query(struct vm_space *vs, uint64_t va, unsigned *prot);
+/*
+ * First page-aligned address in [va, end) that has a mapping (including
+ * PROT_NONE ones), or end: lets services walk sparse ranges cheaply.
+ */
+uint64_t vm_next_mapped(struct vm_space *vs, uint64_t va, uint64_t end);
 /* Make vs the current CPU's user address space (NULL: none). */
 void vm_space_activate(struct vm_space *vs);
 struct vm_space *vm_space_current(void);
