@@ -346,7 +346,8 @@ struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err)
 static int copy_private_pages(struct mm *src, struct mm *dst, struct vma *v)
 {
     unsigned p = cow_prot(v->prot);
-    for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+    for (uint64_t va = vm_next_mapped(src->vs, v->start, v->end); va < v->end;
+         va = vm_next_mapped(src->vs, va + PAGE_SIZE, v->end)) {
         struct frame *f = vm_query(src->vs, va, NULL);
         if (!f)
             continue;

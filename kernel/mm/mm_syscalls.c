@@ -198,7 +198,8 @@ out:
 static long move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t len)
 {
     uint64_t old_len = v->end - v->start, n = MIN(old_len, len);
-    for (uint64_t off = 0; off < n; off += PAGE_SIZE) {
+    for (uint64_t off = vm_next_mapped(mm->vs, v->start, v->start + n) - v->start; off < n;
+         off = vm_next_mapped(mm->vs, v->start + off + PAGE_SIZE, v->start + n) - v->start) {
         unsigned p = 0;
         struct frame *f = vm_query(mm->vs, v->start + off, &p);
         if (!f)
