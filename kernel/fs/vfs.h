@@ -40,4 +40,7 @@ struct fs_context *fs_context_dup(struct fs_context *src) __must_check;
 void fs_context_get(struct fs_context *fs);
 void fs_context_put(struct fs_context *fs);
 
+/* Internal start-up helper: initialise the boot descriptor table (vfs_init). */
+void files_boot_init(void);
+
 #endif
