@@ -114,8 +114,9 @@ static int expand_link(struct nameidata *nd, const char *body, const char *rest)
     if (bl + 1 + rl + 1 > WALK_BUF)
         return -ENAMETOOLONG;
     memcpy(nd->tmp, body, bl);
-    nd->tmp[bl] = '/';
-    memcpy(nd->tmp + bl + 1, rest, rl + 1);
+    nd->tmp[bl] = rl ? '/' : 0;     /* nothing after the link: keep its own trailing slashes only */
+    if (rl)
+        memcpy(nd->tmp + bl + 1, rest, rl + 1);
     char *t = nd->buf;
     nd->buf = nd->tmp;
     nd->tmp = t;
