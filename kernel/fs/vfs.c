@@ -141,3 +141,43 @@ void fs_context_put(struct fs_context *fs)
     path_put(&fs->cwd);
     kfree(fs);
 }
+
+int vfs_mkdir_kernel(const char *path, uint32_t mode)
+{
+    struct nameidata nd;
+    struct dentry *d;
+    int r = nd_init_kernel(&nd, path, 0);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_walk_locked(&nd);
+        if (!r)
+            r = vfs_create_locked(&nd, S_IFDIR | (mode & 07777), 0, &d);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+/* FIXME: mount(2) with options (size=, mode=), umount, and per-namespace mount trees. */
+int vfs_mount_tmpfs_kernel(const char *path)
+{
+    struct super_block *sb = tmpfs_new_sb();
+    struct inode *ino = sb ? inode_new(sb, S_IFDIR | 01777) : NULL;
+    struct dentry *root = ino ? dentry_new_root(ino) : NULL;
+    inode_put(ino);
+    if (!root)
+        return -ENOMEM;     /* FIXME: super blocks are not freed yet */
+    struct nameidata nd;
+    int r = nd_init_kernel(&nd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = mount_add_locked(&nd.child, sb, root);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    if (r)
+        dput(root);
+    return r;
+}

@@ -40,6 +40,10 @@ struct fs_context *fs_context_dup(struct fs_context *src) __must_check;
 void fs_context_get(struct fs_context *fs);
 void fs_context_put(struct fs_context *fs);
 
+/* Kernel-side helpers (boot code, tests): make a directory, mount a fresh tmpfs on one. */
+int vfs_mkdir_kernel(const char *path, uint32_t mode) __must_check;
+int vfs_mount_tmpfs_kernel(const char *path) __must_check;
+
 /* Internal start-up helper: initialise the boot descriptor table (vfs_init). */
 void files_boot_init(void);
 
