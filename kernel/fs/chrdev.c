@@ -7,6 +7,8 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <ostd/user.h>
+#include <uapi/ioctls.h>
 #include "fs/chrdev.h"
 
 static long null_read(struct file *f, struct iov_iter *to, uint64_t *pos) { return 0; }
@@ -95,7 +97,16 @@ static long console_read_op(struct file *f, struct iov_iter *to, uint64_t *pos)
     return done || !fault ? done : -EFAULT;
 }
 
-const struct file_ops console_ops = { .read = console_read_op, .write = console_write_op };
+/* FIXME: termios (TCGETS/TCSETS*), job control and FIONREAD come with the TTY layer. */
+static long console_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    if (cmd != TIOCGWINSZ)
+        return -ENOTTY;
+    struct linux_winsize ws = { 0, 0, 0, 0 };  /* a serial line has no size, as on Linux */
+    return copy_to_user(uptr(arg), &ws, sizeof(ws)) ? -EFAULT : 0;
+}
+
+const struct file_ops console_ops = { .read = console_read_op, .write = console_write_op, .ioctl = console_ioctl };
 
 struct chrdev { uint32_t major, minor; const struct file_ops *ops; };
 

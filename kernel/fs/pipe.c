@@ -6,6 +6,8 @@
 #include <uapi/fcntl.h>
 #include "fs/pipe.h"
 #include "fs/dcache.h"
+#include <ostd/user.h>
+#include <uapi/ioctls.h>
 
 static struct pipe *pipe_new(void)
 {
@@ -144,7 +146,18 @@ static void pipe_release(struct file *f)
     pipe_put(p);
 }
 
-static const struct file_ops pipe_ops = { .read = pipe_read, .write = pipe_write, .release = pipe_release };
+static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    struct pipe *p = f->priv;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    int n = (int)atomic_load(&p->count);
+    return copy_to_user(uptr(arg), &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+static const struct file_ops pipe_ops = {
+    .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+};
 
 int pipe_create(struct inode *ino, uint32_t flags, struct file **rd, struct file **wr)
 {
@@ -183,4 +196,6 @@ static int fifo_open(struct file *f)
     return 0;
 }
 
-const struct file_ops fifo_ops = { .open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release };
+const struct file_ops fifo_ops = {
+    .open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+};

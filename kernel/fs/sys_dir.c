@@ -150,3 +150,27 @@ long sys_umask(struct sys_call *c)
 {
     return atomic_xchg(&current_fs()->umask, (uint32_t)c->arg[0] & 0777);
 }
+
+long sys_chroot(struct sys_call *c)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = inode_permission(nd.child.dentry->inode, X_OK);
+        if (!r && current_fsuid() != 0)
+            r = -EPERM;     /* FIXME: CAP_SYS_CHROOT */
+        if (!r) {
+            struct fs_context *fs = current_fs();
+            struct path old = fs->root;
+            path_get(&nd.child);
+            fs->root = nd.child;
+            path_put(&old);
+        }
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}

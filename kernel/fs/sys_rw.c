@@ -7,6 +7,7 @@
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
+#include <uapi/statfs.h>
 
 /* Run f's read or write over it, at *ppos (explicit offset) or the shared file offset. */
 static long io_check(struct file *f, bool write)
@@ -204,3 +205,64 @@ static long do_fsync(int fd)
 long sys_fsync(struct sys_call *c) { return do_fsync((int)c->arg[0]); }
 long sys_fdatasync(struct sys_call *c) { return do_fsync((int)c->arg[0]); }
 long sys_sync(struct sys_call *c) { return 0; }
+
+long sys_preadv(struct sys_call *c)
+{
+    int64_t pos = (int64_t)c->arg[3];
+    return rw_vec(c, false, &pos);
+}
+
+long sys_pwritev(struct sys_call *c)
+{
+    int64_t pos = (int64_t)c->arg[3];
+    return rw_vec(c, true, &pos);
+}
+
+long sys_syncfs(struct sys_call *c)
+{
+    struct file *f = fd_get((int)c->arg[0]);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+/* Preallocation is free on tmpfs: mode 0 only extends the size. */
+static long fallocate_file(struct file *f, uint32_t mode, int64_t off, int64_t len)
+{
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if (mode & ~(uint32_t)0x7f)
+        return -EOPNOTSUPP;
+    if (!FMODE_WRITE(f) || (f->flags & O_PATH))
+        return -EBADF;
+    if (mode & ~(uint32_t)FALLOC_FL_KEEP_SIZE)
+        return -EOPNOTSUPP;     /* FIXME: PUNCH_HOLE, ZERO_RANGE, COLLAPSE/INSERT_RANGE */
+    if (!f->ops->seekable || S_ISFIFO(f->inode->mode))
+        return -ESPIPE;
+    if (S_ISDIR(f->inode->mode))
+        return -EISDIR;
+    if (!S_ISREG(f->inode->mode))
+        return -ENODEV;
+    if (off > INT64_MAX - len)
+        return -EFBIG;
+    struct inode *ino = f->inode;
+    long r = 0;
+    mutex_lock(&ino->lock);
+    if (!(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > ino->size)
+        r = tmpfs_truncate_locked(ino, (uint64_t)(off + len));
+    mutex_unlock(&ino->lock);
+    if (!r)
+        inode_touch_mc(ino);
+    return r;
+}
+
+long sys_fallocate(struct sys_call *c)
+{
+    struct file *f = fd_get((int)c->arg[0]);
+    if (!f)
+        return -EBADF;
+    long r = fallocate_file(f, (uint32_t)c->arg[1], (int64_t)c->arg[2], (int64_t)c->arg[3]);
+    file_put(f);
+    return r;
+}
