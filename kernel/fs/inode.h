@@ -34,8 +34,9 @@ struct inode {
     struct mutex lock;
     uint64_t size;              /* guarded by lock */
     /* tmpfs storage */
-    void **pages;               /* guarded by lock: npages slots, NULL = hole */
-    size_t npages;
+    void *radix;                /* guarded by lock: page tree, radix_height levels of 512 slots */
+    unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
+    uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
 };

@@ -6,7 +6,7 @@
 #include <uapi/fcntl.h>
 #include "fs/tmpfs.h"
 
-#define TMPFS_MAX_SIZE (1ULL << 40)    /* s_maxbytes-like bound: larger offsets give EFBIG */
+#define TMPFS_MAX_SIZE (1ULL << 48)    /* s_maxbytes-like bound: larger offsets give EFBIG */
 
 static uint64_t next_dev = 1;
 
@@ -22,55 +22,106 @@ struct super_block *tmpfs_new_sb(void)
     return sb;
 }
 
+/*
+ * File pages live in a radix tree of 512-slot nodes whose height grows with
+ * the largest index, so sparse files cost only the pages they touch.
+ */
+#define RADIX_SHIFT 9
+#define RADIX_SLOTS (1u << RADIX_SHIFT)
+
+struct radix_node { void *slot[RADIX_SLOTS]; };
+
+static void radix_free(void *node, unsigned height, uint64_t *count)
+{
+    if (!node)
+        return;
+    if (height) {
+        struct radix_node *n = node;
+        for (unsigned i = 0; i < RADIX_SLOTS; i++)
+            radix_free(n->slot[i], height - 1, count);
+    } else {
+        (*count)--;
+    }
+    kfree(node);
+}
+
 void tmpfs_free_data(struct inode *ino)
 {
-    for (size_t i = 0; i < ino->npages; i++)
-        kfree(ino->pages[i]);
-    kfree(ino->pages);
-    ino->pages = NULL;
-    ino->npages = 0;
+    radix_free(ino->radix, ino->radix_height, &ino->nr_pages);
+    ino->radix = NULL;
+    ino->radix_height = 0;
 }
 
 uint64_t tmpfs_blocks(const struct inode *ino)
 {
-    uint64_t n = 0;
-    for (size_t i = 0; i < ino->npages; i++)
-        n += ino->pages[i] != NULL;
-    return n * (PAGE_SIZE / 512);
+    return ino->nr_pages * (PAGE_SIZE / 512);
 }
 
-/* The page holding index idx, allocating it (and the slot array) when create. */
-static char *page_at(struct inode *ino, size_t idx, bool create)
+/* Grow the tree until it covers idx; false on OOM. */
+static bool radix_grow(struct inode *ino, uint64_t idx)
 {
-    if (idx >= ino->npages) {
-        if (!create)
-            return NULL;
-        size_t n = MAX(idx + 1, ino->npages * 2);
-        void **np = kcalloc(n, sizeof(void *));
-        if (!np)
-            return NULL;
-        if (ino->npages)
-            memcpy(np, ino->pages, ino->npages * sizeof(void *));
-        kfree(ino->pages);
-        ino->pages = np;
-        ino->npages = n;
+    while (ino->radix_height == 0 || (ino->radix_height < 7 && idx >> (RADIX_SHIFT * ino->radix_height))) {
+        struct radix_node *n = kzalloc(sizeof(*n));
+        if (!n)
+            return false;
+        n->slot[0] = ino->radix;
+        ino->radix = n;
+        ino->radix_height++;
     }
-    if (!ino->pages[idx] && create)
-        ino->pages[idx] = kzalloc(PAGE_SIZE);
-    return ino->pages[idx];
+    return true;
+}
+
+/* The page holding index idx, allocating it (and the path to it) when create. */
+static char *page_at(struct inode *ino, uint64_t idx, bool create)
+{
+    if (!ino->radix_height || idx >> (RADIX_SHIFT * ino->radix_height)) {
+        if (!create || !radix_grow(ino, idx))
+            return NULL;
+    }
+    void **slot = &ino->radix;
+    for (unsigned h = ino->radix_height; h > 0; h--) {
+        if (!*slot) {
+            if (!create || !(*slot = kzalloc(sizeof(struct radix_node))))
+                return NULL;
+        }
+        struct radix_node *n = *slot;
+        slot = &n->slot[(idx >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
+    }
+    if (!*slot && create && (*slot = kzalloc(PAGE_SIZE)))
+        ino->nr_pages++;
+    return *slot;
+}
+
+/* Free every page with index >= keep below node (covering from base at height). */
+static void radix_trim(void **slot, unsigned height, uint64_t base, uint64_t keep, uint64_t *count)
+{
+    if (!*slot)
+        return;
+    uint64_t span = 1ULL << (RADIX_SHIFT * height);
+    if (base >= keep) {
+        radix_free(*slot, height, count);
+        *slot = NULL;
+        return;
+    }
+    if (height == 0 || base + span <= keep)
+        return;
+    struct radix_node *n = *slot;
+    uint64_t child = span >> RADIX_SHIFT;
+    for (unsigned i = 0; i < RADIX_SLOTS; i++)
+        radix_trim(&n->slot[i], height - 1, base + i * child, keep, count);
 }
 
 int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
 {
     if (size > TMPFS_MAX_SIZE)
         return -EFBIG;
-    size_t keep = (size_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
-    for (size_t i = keep; i < ino->npages; i++) {
-        kfree(ino->pages[i]);
-        ino->pages[i] = NULL;
-    }
-    if (size % PAGE_SIZE && keep - 1 < ino->npages && ino->pages[keep - 1])
-        memset((char *)ino->pages[keep - 1] + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+    uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    radix_trim(&ino->radix, ino->radix_height, 0, keep, &ino->nr_pages);
+    if (!ino->radix)
+        ino->radix_height = 0;
+    char *last = size % PAGE_SIZE ? page_at(ino, keep - 1, false) : NULL;
+    if (last)
+        memset(last + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
     ino->size = size;
     return 0;
 }
@@ -87,7 +138,7 @@ static long tmpfs_read(struct file *f, struct iov_iter *to, uint64_t *pos)
         size_t in = (size_t)(*pos % PAGE_SIZE);
         size_t n = (size_t)MIN((uint64_t)(PAGE_SIZE - in), ino->size - *pos);
         n = MIN(n, to->count);
-        const char *pg = page_at(ino, (size_t)(*pos / PAGE_SIZE), false);
+        const char *pg = page_at(ino, *pos / PAGE_SIZE, false);
         size_t c = iov_copy_to(to, (pg ? pg : zero_page) + in, n, &fault);
         *pos += c;
         done += c;
@@ -106,7 +157,7 @@ static long tmpfs_write_locked(struct inode *ino, struct iov_iter *from, uint64_
     while (from->count && !fault && *pos < TMPFS_MAX_SIZE) {
         size_t in = (size_t)(*pos % PAGE_SIZE);
         size_t n = MIN(PAGE_SIZE - in, from->count);
-        char *pg = page_at(ino, (size_t)(*pos / PAGE_SIZE), true);
+        char *pg = page_at(ino, *pos / PAGE_SIZE, true);
         if (!pg)
             return done ? (long)done : -ENOSPC;
         size_t c = iov_copy_from(from, pg + in, n, &fault);

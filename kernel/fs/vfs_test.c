@@ -100,6 +100,16 @@ KTEST(tmpfs_pages_truncate_and_holes)
     KT_EQ(memcmp(back, data + 990, 10), 0);
     KT_EQ(back[10] | back[19], 0);
     KT_EQ(kernel_read(f, 9000, back, 10), 0);
+    uint64_t far = 1ULL << 40;  /* sparse: only the touched page and tree nodes are allocated */
+    KT_EQ(tmpfs_write_kernel(ino, far, "far", 3), 3);
+    KT_EQ(ino->size, far + 3);
+    KT_EQ(ino->nr_pages, 2);   /* page 0 survived the truncation to 4000 */
+    KT_EQ(kernel_read(f, far - 2, back, 10), 5);
+    KT_EQ(memcmp(back, "\0\0far", 5), 0);
+    mutex_lock(&ino->lock);
+    KT_EQ(tmpfs_truncate_locked(ino, 4096), 0);
+    mutex_unlock(&ino->lock);
+    KT_EQ(ino->nr_pages, 1);
     file_put(f);
     inode_put(ino);
     kfree(sb);

@@ -126,6 +126,22 @@ static void append_vec_truncate(void)
     close(fd);
 }
 
+static void sparse_file(void)
+{
+    struct stat st;
+    int fd = open(D "/sparse", O_CREAT | O_RDWR, 0644);
+    CHECK(pwrite(fd, "x", 1, 1LL << 40), 1, "pwrite at 1 TiB");
+    fstat(fd, &st);
+    tap_eq_long(st.st_size, (1LL << 40) + 1, "the sparse file is 1 TiB long");
+    tap_eq_long(st.st_blocks, 8, "only the written page is allocated");
+    char c = 1;
+    CHECK(pread(fd, &c, 1, 1LL << 39), 1, "read in the middle of the hole");
+    tap_eq_long(c, 0, "the hole reads as zero");
+    CHECK(ftruncate(fd, 0), 0, "truncate the sparse file");
+    close(fd);
+    unlink(D "/sparse");
+}
+
 static void big_file(void)
 {
     static char src[100000], dst[100001];
@@ -202,11 +218,12 @@ static void devices(void)
 
 int main(void)
 {
-    tap_plan(108);
+    tap_plan(114);
     mkdir(D, 0755);
     rw_basics();
     create_modes();
     append_vec_truncate();
+    sparse_file();
     big_file();
     times();
     devices();
