@@ -3,6 +3,7 @@
 #include <ostd/heap.h>
 #include <ostd/user.h>
 #include <lib/string.h>
+#include <lib/path.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include "fs/namei.h"
@@ -88,21 +89,20 @@ static struct path dotdot(struct path cur, const struct path *root)
 }
 
 /* One step from directory cur by name; out->dentry NULL when the name is missing. */
-static enum last_type step(struct path cur, const char *n, size_t len, const struct path *root, struct path *out)
+static void step(struct path cur, const char *n, size_t len, const struct path *root, struct path *out)
 {
     if (len == 1 && n[0] == '.') {
         *out = cur;
-        return LAST_DOT;
+        return;
     }
     if (len == 2 && n[0] == '.' && n[1] == '.') {
         *out = dotdot(cur, root);
-        return LAST_DOTDOT;
+        return;
     }
     *out = (struct path){ cur.mnt, dentry_lookup_locked(cur.dentry, n, len) };
     struct mount *m;
     while (out->dentry && (m = mount_lookup_locked(out->mnt, out->dentry)))
         *out = (struct path){ m, m->root };
-    return LAST_NORM;
 }
 
 /* Replace the walk buffer by body + "/" + rest. */
@@ -123,64 +123,67 @@ static int expand_link(struct nameidata *nd, const char *body, const char *rest)
     return 0;
 }
 
+static enum last_type last_type_of(enum path_kind k)
+{
+    return k == PATH_DOT ? LAST_DOT : k == PATH_DOTDOT ? LAST_DOTDOT : LAST_NORM;
+}
+
+/* Step into one component; sets *next (dentry NULL when missing). */
+static int enter(struct path cur, const struct path_comp *c, const struct path *root, struct path *next)
+{
+    if (!S_ISDIR(cur.dentry->inode->mode))
+        return -ENOTDIR;
+    int r = inode_permission(cur.dentry->inode, X_OK);
+    if (r)
+        return r;
+    step(cur, c->name, c->len, root, next);
+    return 0;
+}
+
 static int walk(struct nameidata *nd, struct path cur, const struct path *root)
 {
     const char *p = nd->buf;
     int links = 0;
-    if (*p == '/')
+    if (path_is_absolute(p))
         cur = *root;
     for (;;) {
-        while (*p == '/')
-            p++;
-        if (!*p) {
+        struct path_comp c;
+        int r = path_next(&p, &c);
+        if (r <= 0) {
             nd->parent = nd->child = cur;
             nd->last_type = LAST_ROOT;
-            return 0;
+            return r;
         }
-        const char *q = p;
-        while (*q && *q != '/')
-            q++;
-        size_t len = (size_t)(q - p);
-        if (len > NAME_MAX)
-            return -ENAMETOOLONG;
-        bool trailing = *q == '/';
-        while (*q == '/')
-            q++;
-        bool last = !*q;
-        if (!S_ISDIR(cur.dentry->inode->mode))
-            return -ENOTDIR;
-        int r = inode_permission(cur.dentry->inode, X_OK);
+        struct path next;
+        r = enter(cur, &c, root, &next);
         if (r)
             return r;
-        struct path next;
-        enum last_type t = step(cur, p, len, root, &next);
-        if (last) {
+        if (c.last) {
             nd->parent = cur;
-            nd->last = p;
-            nd->last_len = len;
-            nd->last_type = t;
-            nd->trailing_slash = trailing;
+            nd->last = c.name;
+            nd->last_len = c.len;
+            nd->last_type = last_type_of(c.kind);
+            nd->trailing_slash = c.trailing;
         }
         if (!next.dentry)
-            return last ? (nd->child = next, 0) : -ENOENT;
+            return c.last ? (nd->child = next, 0) : -ENOENT;
         struct inode *ni = next.dentry->inode;
-        if (S_ISLNK(ni->mode) && (!last || trailing || (nd->flags & LOOKUP_FOLLOW))) {
+        if (S_ISLNK(ni->mode) && (!c.last || c.trailing || (nd->flags & LOOKUP_FOLLOW))) {
             if (++links > MAXSYMLINKS)
                 return -ELOOP;
-            r = expand_link(nd, ni->symlink, last ? (trailing ? "/" : "") : q);
+            r = expand_link(nd, ni->symlink, c.last ? (c.trailing ? "/" : "") : c.rest);
             if (r)
                 return r;
             p = nd->buf;
-            if (*p == '/')
+            if (path_is_absolute(p))
                 cur = *root;
             continue;
         }
-        if (last) {
+        if (c.last) {
             nd->child = next;
             return 0;
         }
         cur = next;
-        p = q;
     }
 }
 
