@@ -66,6 +66,15 @@ long kernel_read(struct file *f, uint64_t off, void *buf, size_t len)
     return f->ops->read(f, &it, &off);
 }
 
+long kernel_write(struct file *f, uint64_t off, const void *buf, size_t len)
+{
+    struct iov_iter it;
+    iov_iter_kernel(&it, (void *)buf, len);     /* only read from */
+    if (!f->ops->write)
+        return -EINVAL;
+    return f->ops->write(f, &it, &off);
+}
+
 /* Descriptor tables. */
 
 static struct files boot_files = { .refcount = 1 };

@@ -19,6 +19,8 @@ struct file_ops {
     long (*read)(struct file *f, struct iov_iter *to, uint64_t *pos);
     long (*write)(struct file *f, struct iov_iter *from, uint64_t *pos);
     void (*release)(struct file *f);
+    /* After open, with no lock held: wait for what the open needs (a FIFO peer). */
+    int (*open_wait)(struct file *f);
     /* Device- or file-specific ioctl; -ENOTTY when the request is unknown. */
     long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
     bool seekable;

@@ -119,3 +119,28 @@ int vfs_open_locked(struct nameidata *nd, uint32_t flags, uint32_t mode, struct 
     inode_touch_mc(ino);
     return r;
 }
+
+int vfs_open_nd(struct nameidata *nd, uint32_t flags, uint32_t mode, struct file **out)
+{
+    mutex_lock(&vfs_lock);
+    int r = nd_walk_locked(nd);
+    if (!r)
+        r = vfs_open_locked(nd, flags, mode, out);
+    mutex_unlock(&vfs_lock);
+    if (!r && (*out)->ops->open_wait) {
+        r = (*out)->ops->open_wait(*out);
+        if (r)
+            file_put(*out);
+    }
+    return r;
+}
+
+int vfs_open_kernel(const char *path, uint32_t flags, uint32_t mode, struct file **out)
+{
+    struct nameidata nd;
+    int r = nd_init_kernel(&nd, path, open_lookup_flags(flags));
+    if (!r)
+        r = vfs_open_nd(&nd, flags, mode, out);
+    nd_fini(&nd);
+    return r;
+}

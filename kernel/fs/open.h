@@ -8,6 +8,8 @@
 
 /* Open the walked path nd (vfs_lock held) with open flags and creation mode. */
 int vfs_open_locked(struct nameidata *nd, uint32_t flags, uint32_t mode, struct file **out) __must_check;
+/* Walk nd and open it (takes and drops vfs_lock, then runs ops->open_wait). */
+int vfs_open_nd(struct nameidata *nd, uint32_t flags, uint32_t mode, struct file **out) __must_check;
 /* The lookup flags open(flags) implies. */
 unsigned open_lookup_flags(uint32_t flags);
 /*

@@ -179,8 +179,9 @@ int pipe_create(struct inode *ino, uint32_t flags, struct file **rd, struct file
 }
 
 /*
- * FIFO open: the pipe lives with the inode. Runs under vfs_lock (open path).
- * FIXME: a blocking open without a peer should wait for one; it succeeds at once.
+ * FIFO open: the pipe lives with the inode. Runs under vfs_lock (open path);
+ * the counter of the other side is remembered in f->pos (unused: not seekable)
+ * for fifo_open_wait.
  */
 static int fifo_open(struct file *f)
 {
@@ -190,12 +191,36 @@ static int fifo_open(struct file *f)
         if (!ino->fifo)
             return -ENOMEM;
     }
-    if ((f->flags & O_ACCMODE) == O_WRONLY && (f->flags & O_NONBLOCK) && !atomic_load(&ino->fifo->readers))
+    struct pipe *p = ino->fifo;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !atomic_load(&p->readers))
         return -ENXIO;
-    end_attach(f, ino->fifo);
+    f->pos = acc == O_RDONLY ? atomic_load(&p->w_counter) : atomic_load(&p->r_counter);
+    end_attach(f, p);
+    if (FMODE_READ(f))
+        atomic_add(&p->r_counter, 1);
+    if (FMODE_WRITE(f))
+        atomic_add(&p->w_counter, 1);
+    wq_wake_all(&p->rwait);
+    wq_wake_all(&p->wwait);
+    return 0;
+}
+
+/* A blocking read-only (write-only) open waits until some writer (reader) has opened. */
+static int fifo_open_wait(struct file *f)
+{
+    struct pipe *p = f->priv;
+    uint32_t acc = f->flags & O_ACCMODE, seen = (uint32_t)f->pos;
+    if ((f->flags & O_NONBLOCK) || acc == O_RDWR)
+        return 0;
+    /* FIXME: -ERESTARTSYS when a signal arrives (signals issue). */
+    if (acc == O_RDONLY && !atomic_load(&p->writers))
+        wait_event(&p->rwait, atomic_load(&p->w_counter) != seen);
+    if (acc == O_WRONLY && !atomic_load(&p->readers))
+        wait_event(&p->wwait, atomic_load(&p->r_counter) != seen);
     return 0;
 }
 
 const struct file_ops fifo_ops = {
-    .open = fifo_open, .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+    .open = fifo_open, .open_wait = fifo_open_wait, .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
 };

@@ -14,6 +14,7 @@ struct pipe {
     size_t count;               /* atomic reads allowed (wait conditions); written under lock */
     uint32_t readers, writers;  /* atomic */
     uint32_t refcount;          /* atomic: ends and the FIFO inode */
+    uint32_t r_counter, w_counter;  /* atomic: FIFO opens so far, for blocking opens */
     struct waitqueue rwait, wwait;
 };
 

@@ -10,13 +10,8 @@ static long do_open(int dirfd, uptr_t upath, uint32_t flags, uint32_t mode)
     struct nameidata nd;
     struct file *f = NULL;
     int r = nd_init(&nd, dirfd, upath, open_lookup_flags(flags));
-    if (!r) {
-        mutex_lock(&vfs_lock);
-        r = nd_walk_locked(&nd);
-        if (!r)
-            r = vfs_open_locked(&nd, flags, mode, &f);
-        mutex_unlock(&vfs_lock);
-    }
+    if (!r)
+        r = vfs_open_nd(&nd, flags, mode, &f);
     nd_fini(&nd);
     if (r)
         return r;

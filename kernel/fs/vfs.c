@@ -144,6 +144,11 @@ void fs_context_put(struct fs_context *fs)
 
 int vfs_mkdir_kernel(const char *path, uint32_t mode)
 {
+    return vfs_mknod_kernel(path, S_IFDIR | (mode & 07777), 0);
+}
+
+int vfs_mknod_kernel(const char *path, uint32_t mode, uint64_t rdev)
+{
     struct nameidata nd;
     struct dentry *d;
     int r = nd_init_kernel(&nd, path, 0);
@@ -151,7 +156,7 @@ int vfs_mkdir_kernel(const char *path, uint32_t mode)
         mutex_lock(&vfs_lock);
         r = nd_walk_locked(&nd);
         if (!r)
-            r = vfs_create_locked(&nd, S_IFDIR | (mode & 07777), 0, &d);
+            r = vfs_create_locked(&nd, mode, rdev, &d);
         mutex_unlock(&vfs_lock);
     }
     nd_fini(&nd);

@@ -2,6 +2,8 @@
 // In-kernel tests of the VFS: mount crossing, "..", path strings, tmpfs data and descriptor tables.
 #include <ostd/ktest.h>
 #include <ostd/heap.h>
+#include <ostd/task.h>
+#include <ostd/time.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
@@ -131,4 +133,33 @@ KTEST(files_dup_shares_descriptions)
     files_put(a);
     KT_EQ(b->fd[1]->refcount, 3);
     files_put(b);
+}
+
+static void fifo_writer(void *arg)
+{
+    struct file *w;
+    task_sleep_ns(20 * 1000 * 1000);
+    if (vfs_open_kernel("/ktfifo", O_WRONLY, 0, &w) == 0) {
+        kernel_write(w, 0, "hi", 2);
+        file_put(w);
+    }
+}
+
+KTEST(fifo_read_open_waits_for_a_writer)
+{
+    vfs_up();
+    KT_EQ(vfs_mknod_kernel("/ktfifo", S_IFIFO | 0600, 0), 0);
+    struct task *t = task_spawn("fifo-writer", fifo_writer, NULL, -1);
+    KT_ASSERT(t);
+    uint64_t t0 = clock_monotonic_ns();
+    struct file *r;
+    KT_EQ(vfs_open_kernel("/ktfifo", O_RDONLY, 0, &r), 0);
+    KT_ASSERT(clock_monotonic_ns() - t0 >= 15 * 1000 * 1000);
+    char buf[8];
+    KT_EQ(kernel_read(r, 0, buf, sizeof(buf)), 2);
+    KT_EQ(memcmp(buf, "hi", 2), 0);
+    task_join(t);
+    task_put(t);
+    KT_EQ(kernel_read(r, 0, buf, sizeof(buf)), 0);     /* the writer closed: EOF */
+    file_put(r);
 }
