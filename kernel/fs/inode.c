@@ -9,6 +9,7 @@
 #include "fs/dcache.h"
 #include "fs/tmpfs.h"
 #include "fs/pipe.h"
+#include "fs/xattr.h"
 
 struct inode *inode_new(struct super_block *sb, uint32_t mode)
 {
@@ -24,6 +25,7 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode)
     ino->nlink = S_ISDIR(mode) ? 2 : 1;
     ino->atime = ino->mtime = ino->ctime = fs_now();
     mutex_init(&ino->lock);
+    list_init(&ino->xattrs);
     return ino;
 }
 
@@ -38,6 +40,7 @@ void inode_put(struct inode *ino)
         return;
     tmpfs_free_data(ino);
     pipe_put(ino->fifo);
+    xattr_free_all(ino);
     kfree(ino->symlink);
     kfree(ino);
 }

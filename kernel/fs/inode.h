@@ -39,6 +39,7 @@ struct inode {
     uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
+    struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */
 };
 
 /* A new inode with refcount 1 and nlink 1 (2 for directories). */
