@@ -40,4 +40,14 @@ struct fs_context *fs_context_dup(struct fs_context *src) __must_check;
 void fs_context_get(struct fs_context *fs);
 void fs_context_put(struct fs_context *fs);
 
+/* Kernel-side helpers (boot code, tests): open by path, write, make nodes, mount a fresh tmpfs. */
+int vfs_open_kernel(const char *path, uint32_t flags, uint32_t mode, struct file **out) __must_check;
+long kernel_write(struct file *f, uint64_t off, const void *buf, size_t len);
+int vfs_mknod_kernel(const char *path, uint32_t mode, uint64_t rdev) __must_check;
+int vfs_mkdir_kernel(const char *path, uint32_t mode) __must_check;
+int vfs_mount_tmpfs_kernel(const char *path) __must_check;
+
+/* Internal start-up helper: initialise the boot descriptor table (vfs_init). */
+void files_boot_init(void);
+
 #endif

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MPL-2.0
+// Inodes and superblocks: the objects file systems provide to the VFS.
+#ifndef KEEL_FS_INODE_H
+#define KEEL_FS_INODE_H
+
+#include <ostd/types.h>
+#include <ostd/sync.h>
+#include <uapi/stat.h>
+
+struct inode;
+struct file_ops;
+struct pipe;
+
+struct super_block {
+    uint64_t dev;               /* st_dev of every inode */
+    uint64_t magic;             /* statfs f_type */
+    uint64_t next_ino;          /* guarded by vfs_lock */
+    const char *type;
+};
+
+/*
+ * An inode. Metadata (mode, uid, gid, nlink, times) is guarded by vfs_lock;
+ * size and file data by lock. refcount counts dentries and open files.
+ */
+struct inode {
+    uint32_t refcount;          /* atomic */
+    uint64_t ino;
+    uint32_t mode, uid, gid;
+    uint32_t nlink;
+    uint64_t rdev;
+    struct linux_timespec atime, mtime, ctime;
+    struct super_block *sb;
+    const struct file_ops *fops;    /* how open() of this inode behaves */
+    struct mutex lock;
+    uint64_t size;              /* guarded by lock */
+    /* tmpfs storage */
+    void *radix;                /* guarded by lock: page tree, radix_height levels of 512 slots */
+    unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
+    uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
+    char *symlink;              /* link body, immutable once set */
+    struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
+    struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */
+};
+
+/* A new inode with refcount 1 and nlink 1 (2 for directories). */
+struct inode *inode_new(struct super_block *sb, uint32_t mode) __must_check;
+void inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+
+/* Current time as a timespec, for atime/mtime/ctime. */
+struct linux_timespec fs_now(void);
+void inode_touch_mc(struct inode *ino);     /* mtime = ctime = now */
+
+/*
+ * Permission check for the current process: mask of R_OK/W_OK/X_OK.
+ * Root bypasses rwx, except that X_OK on a non-directory needs some x bit.
+ * FIXME: every process is uid 0 until credentials land (Processes issue).
+ */
+int inode_permission(const struct inode *ino, int mask) __must_check;
+uint32_t current_fsuid(void);
+uint32_t current_fsgid(void);
+
+/* Fill a struct stat. Caller holds vfs_lock or a reference that keeps ino alive. */
+void inode_stat(struct inode *ino, struct linux_stat *st);
+
+#endif

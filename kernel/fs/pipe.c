@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MPL-2.0
+// Pipe I/O: blocking ring buffer, PIPE_BUF atomic writes, EOF and EPIPE, plus FIFO opens.
+#include <ostd/heap.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include "fs/pipe.h"
+#include "fs/dcache.h"
+#include <ostd/user.h>
+#include <uapi/ioctls.h>
+
+static struct pipe *pipe_new(void)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    char *buf = kmalloc(PIPE_SIZE);
+    if (!p || !buf) {
+        kfree(p);
+        kfree(buf);
+        return NULL;
+    }
+    p->buf = buf;
+    p->refcount = 1;
+    mutex_init(&p->lock);
+    wq_init(&p->rwait);
+    wq_init(&p->wwait);
+    return p;
+}
+
+void pipe_put(struct pipe *p)
+{
+    if (p && atomic_sub(&p->refcount, 1) == 0) {
+        kfree(p->buf);
+        kfree(p);
+    }
+}
+
+static bool readable(struct pipe *p) { return atomic_load(&p->count) > 0 || atomic_load(&p->writers) == 0; }
+
+static long pipe_read(struct file *f, struct iov_iter *to, uint64_t *pos)
+{
+    struct pipe *p = f->priv;
+    if (!to->count)
+        return 0;
+    for (;;) {
+        mutex_lock(&p->lock);
+        if (p->count) {
+            bool fault = false;
+            size_t done = 0;
+            while (p->count && to->count && !fault) {
+                size_t n = MIN(MIN(p->count, to->count), PIPE_SIZE - p->head);
+                size_t c = iov_copy_to(to, p->buf + p->head, n, &fault);
+                p->head = (p->head + c) % PIPE_SIZE;
+                atomic_store(&p->count, p->count - c);
+                done += c;
+            }
+            mutex_unlock(&p->lock);
+            wq_wake_all(&p->wwait);
+            return done ? (long)done : -EFAULT;
+        }
+        mutex_unlock(&p->lock);
+        if (atomic_load(&p->writers) == 0)
+            return 0;
+        if (atomic_load(&f->flags) & O_NONBLOCK)
+            return -EAGAIN;
+        /* FIXME: -ERESTARTSYS when a signal arrives (signals issue). */
+        wait_event(&p->rwait, readable(p));
+    }
+}
+
+/* Bytes writable now: all of a <= PIPE_BUF write must fit at once (atomicity). */
+static size_t pipe_room(struct pipe *p, size_t want)
+{
+    size_t room = PIPE_SIZE - atomic_load(&p->count);
+    if (want <= PIPE_BUF && room < want)
+        return 0;
+    return MIN(room, want);
+}
+
+static bool writable(struct pipe *p, size_t want)
+{
+    return pipe_room(p, want) > 0 || atomic_load(&p->readers) == 0;
+}
+
+/* Copy up to n bytes in; lock held. Returns bytes copied. */
+static size_t pipe_fill_locked(struct pipe *p, struct iov_iter *from, size_t n, bool *fault)
+{
+    size_t done = 0;
+    while (done < n && !*fault) {
+        size_t tail = (p->head + p->count) % PIPE_SIZE;
+        size_t c = MIN(n - done, PIPE_SIZE - tail);
+        c = iov_copy_from(from, p->buf + tail, c, fault);
+        atomic_store(&p->count, p->count + c);
+        done += c;
+    }
+    return done;
+}
+
+static long pipe_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+{
+    struct pipe *p = f->priv;
+    size_t done = 0, total = from->count;
+    bool fault = false;
+    while (from->count && !fault) {
+        mutex_lock(&p->lock);
+        if (atomic_load(&p->readers) == 0) {
+            mutex_unlock(&p->lock);
+            return done ? (long)done : -EPIPE;     /* FIXME: raise SIGPIPE (signals issue) */
+        }
+        size_t n = pipe_room(p, total <= PIPE_BUF ? total : from->count);
+        if (n)
+            done += pipe_fill_locked(p, from, n, &fault);
+        mutex_unlock(&p->lock);
+        if (n)
+            wq_wake_all(&p->rwait);
+        if (!from->count || fault)
+            break;
+        if (atomic_load(&f->flags) & O_NONBLOCK)
+            return done ? (long)done : -EAGAIN;
+        size_t want = total <= PIPE_BUF ? total : 1;
+        wait_event(&p->wwait, writable(p, want));
+    }
+    return done || !fault ? (long)done : -EFAULT;
+}
+
+static void end_attach(struct file *f, struct pipe *p)
+{
+    f->priv = p;
+    atomic_add(&p->refcount, 1);
+    if (FMODE_READ(f))
+        atomic_add(&p->readers, 1);
+    if (FMODE_WRITE(f))
+        atomic_add(&p->writers, 1);
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->priv;
+    if (!p)
+        return;
+    if (FMODE_READ(f))
+        atomic_sub(&p->readers, 1);
+    if (FMODE_WRITE(f))
+        atomic_sub(&p->writers, 1);
+    wq_wake_all(&p->rwait);
+    wq_wake_all(&p->wwait);
+    pipe_put(p);
+}
+
+static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    struct pipe *p = f->priv;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    int n = (int)atomic_load(&p->count);
+    return copy_to_user(uptr(arg), &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+static const struct file_ops pipe_ops = {
+    .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+};
+
+int pipe_create(struct inode *ino, uint32_t flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = pipe_new();
+    if (!p)
+        return -ENOMEM;
+    int r = file_alloc(NULL, ino, &pipe_ops, O_RDONLY | flags, rd);
+    if (!r) {
+        r = file_alloc(NULL, ino, &pipe_ops, O_WRONLY | flags, wr);
+        if (r)
+            file_put(*rd);
+    }
+    if (!r) {
+        end_attach(*rd, p);
+        end_attach(*wr, p);
+    }
+    pipe_put(p);
+    return r;
+}
+
+/*
+ * FIFO open: the pipe lives with the inode. Runs under vfs_lock (open path);
+ * the counter of the other side is remembered in f->pos (unused: not seekable)
+ * for fifo_open_wait.
+ */
+static int fifo_open(struct file *f)
+{
+    struct inode *ino = f->inode;
+    if (!ino->fifo) {
+        ino->fifo = pipe_new();
+        if (!ino->fifo)
+            return -ENOMEM;
+    }
+    struct pipe *p = ino->fifo;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !atomic_load(&p->readers))
+        return -ENXIO;
+    f->pos = acc == O_RDONLY ? atomic_load(&p->w_counter) : atomic_load(&p->r_counter);
+    end_attach(f, p);
+    if (FMODE_READ(f))
+        atomic_add(&p->r_counter, 1);
+    if (FMODE_WRITE(f))
+        atomic_add(&p->w_counter, 1);
+    wq_wake_all(&p->rwait);
+    wq_wake_all(&p->wwait);
+    return 0;
+}
+
+/* A blocking read-only (write-only) open waits until some writer (reader) has opened. */
+static int fifo_open_wait(struct file *f)
+{
+    struct pipe *p = f->priv;
+    uint32_t acc = f->flags & O_ACCMODE, seen = (uint32_t)f->pos;
+    if ((f->flags & O_NONBLOCK) || acc == O_RDWR)
+        return 0;
+    /* FIXME: -ERESTARTSYS when a signal arrives (signals issue). */
+    if (acc == O_RDONLY && !atomic_load(&p->writers))
+        wait_event(&p->rwait, atomic_load(&p->w_counter) != seen);
+    if (acc == O_WRONLY && !atomic_load(&p->readers))
+        wait_event(&p->wwait, atomic_load(&p->r_counter) != seen);
+    return 0;
+}
+
+const struct file_ops fifo_ops = {
+    .open = fifo_open, .open_wait = fifo_open_wait, .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+};

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MPL-2.0
+// getdents64, chdir, fchdir, getcwd and umask.
+#include <ostd/heap.h>
+#include <ostd/user.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include "fs/fs_syscalls.h"
+#include "fs/open.h"
+
+#define DIRENT_HDR 19   /* d_ino, d_off, d_reclen, d_type */
+#define GETDENTS_MAX (64 * 1024)
+
+struct dirbuf { char *buf; size_t len, cap; };
+
+/* Append one record; false when it does not fit. */
+static bool emit(struct dirbuf *db, uint64_t ino, uint64_t next, uint32_t mode, const char *name, size_t nlen)
+{
+    size_t reclen = ALIGN_UP(DIRENT_HDR + nlen + 1, 8);
+    if (db->len + reclen > db->cap)
+        return false;
+    struct linux_dirent64 hdr = { ino, (int64_t)next, (uint16_t)reclen, (uint8_t)((mode & S_IFMT) >> 12) };
+    char *rec = db->buf + db->len;
+    memset(rec, 0, reclen);
+    memcpy(rec, &hdr, DIRENT_HDR);
+    memcpy(rec + DIRENT_HDR, name, nlen);
+    db->len += reclen;
+    return true;
+}
+
+/*
+ * Fill db from position *pos: 0 is ".", 1 is "..", 2 + cookie the children.
+ * Returns false when a record did not fit. vfs_lock held.
+ */
+static bool fill_dir_locked(struct file *f, struct dirbuf *db, uint64_t *pos)
+{
+    struct dentry *d = f->path.dentry;
+    if (d->dead)
+        return true;
+    if (*pos == 0) {
+        if (!emit(db, d->inode->ino, 1, S_IFDIR, ".", 1))
+            return false;
+        *pos = 1;
+    }
+    struct dentry *up = d->parent ? d->parent : d;
+    if (*pos == 1) {
+        if (!emit(db, up->inode->ino, 2, S_IFDIR, "..", 2))
+            return false;
+        *pos = 2;
+    }
+    struct list_head *p;
+    list_for_each(p, &d->children) {
+        struct dentry *c = list_entry(p, struct dentry, sibling);
+        if (c->cookie + 2 < *pos)
+            continue;
+        if (!emit(db, c->inode->ino, c->cookie + 3, c->inode->mode, c->name, c->namelen))
+            return false;
+        *pos = c->cookie + 3;
+    }
+    return true;
+}
+
+long sys_getdents64(struct sys_call *c)
+{
+    struct file *f = fd_get((int)c->arg[0]);
+    if (!f)
+        return -EBADF;
+    long r = (f->flags & O_PATH) ? -EBADF : !S_ISDIR(f->inode->mode) || !f->path.dentry ? -ENOTDIR : 0;
+    struct dirbuf db = { NULL, 0, (size_t)MIN(c->arg[2], (uint64_t)GETDENTS_MAX) };
+    if (!r && !(db.buf = kmalloc(db.cap ? db.cap : 1)))
+        r = -ENOMEM;
+    if (!r) {
+        mutex_lock(&f->pos_lock);
+        uint64_t pos = f->pos;
+        mutex_lock(&vfs_lock);
+        bool all = fill_dir_locked(f, &db, &pos);
+        mutex_unlock(&vfs_lock);
+        if (db.len == 0)
+            r = all ? 0 : -EINVAL;
+        else if (copy_to_user(uptr(c->arg[1]), db.buf, db.len))
+            r = -EFAULT;
+        else
+            r = (long)db.len, f->pos = pos;
+        mutex_unlock(&f->pos_lock);
+    }
+    kfree(db.buf);
+    file_put(f);
+    return r;
+}
+
+static void set_cwd_locked(struct path p)
+{
+    struct fs_context *fs = current_fs();
+    struct path old = fs->cwd;
+    path_get(&p);
+    fs->cwd = p;
+    path_put(&old);
+}
+
+long sys_chdir(struct sys_call *c)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = inode_permission(nd.child.dentry->inode, X_OK);
+        if (!r)
+            set_cwd_locked(nd.child);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+long sys_fchdir(struct sys_call *c)
+{
+    struct file *f = fd_get((int)c->arg[0]);
+    if (!f)
+        return -EBADF;
+    int r = !S_ISDIR(f->inode->mode) || !f->path.dentry ? -ENOTDIR : inode_permission(f->inode, X_OK);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        set_cwd_locked(f->path);
+        mutex_unlock(&vfs_lock);
+    }
+    file_put(f);
+    return r;
+}
+
+long sys_getcwd(struct sys_call *c)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    struct fs_context *fs = current_fs();
+    mutex_lock(&vfs_lock);
+    long n = path_to_string_locked(&fs->cwd, &fs->root, buf, PATH_MAX);
+    mutex_unlock(&vfs_lock);
+    if (n >= 0 && c->arg[1] < (uint64_t)n + 1)
+        n = -ERANGE;
+    else if (n >= 0)
+        n = copy_to_user(uptr(c->arg[0]), buf, (size_t)n + 1) ? -EFAULT : n + 1;
+    kfree(buf);
+    return n;
+}
+
+long sys_umask(struct sys_call *c)
+{
+    return atomic_xchg(&current_fs()->umask, (uint32_t)c->arg[0] & 0777);
+}
+
+long sys_chroot(struct sys_call *c)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = inode_permission(nd.child.dentry->inode, X_OK);
+        if (!r && current_fsuid() != 0)
+            r = -EPERM;     /* FIXME: CAP_SYS_CHROOT */
+        if (!r) {
+            struct fs_context *fs = current_fs();
+            struct path old = fs->root;
+            path_get(&nd.child);
+            fs->root = nd.child;
+            path_put(&old);
+        }
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}

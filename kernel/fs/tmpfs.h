@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MPL-2.0
+// tmpfs: memory-backed files (sparse page arrays); its directory tree is the dentry tree.
+#ifndef KEEL_FS_TMPFS_H
+#define KEEL_FS_TMPFS_H
+
+#include "fs/inode.h"
+#include "fs/file.h"
+
+#define TMPFS_MAGIC 0x01021994
+
+struct super_block *tmpfs_new_sb(void) __must_check;
+extern const struct file_ops tmpfs_file_ops;
+extern const struct file_ops tmpfs_dir_ops;
+extern const struct file_ops empty_ops;     /* O_PATH and symlinks: no I/O */
+
+/* Set the size, freeing pages past it; inode lock held. */
+int tmpfs_truncate_locked(struct inode *ino, uint64_t size) __must_check;
+/* Copy kernel bytes into a file at off (initramfs unpacking). */
+long tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf, size_t len);
+void tmpfs_free_data(struct inode *ino);
+uint64_t tmpfs_blocks(const struct inode *ino);
+
+#endif

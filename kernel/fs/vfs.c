@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MPL-2.0
+// VFS start-up (root tmpfs, initramfs, /dev), exec opens, and root/cwd/umask contexts.
+#include <ostd/heap.h>
+#include <ostd/console.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include "fs/vfs.h"
+#include "fs/open.h"
+#include "fs/tmpfs.h"
+#include "fs/initramfs.h"
+#include "proc/process.h"
+
+static struct fs_context boot_fs = { .refcount = 1, .umask = 022 };
+
+struct fs_context *current_fs(void)
+{
+    struct thread *th = thread_current();
+    return th && th->proc->fs ? th->proc->fs : &boot_fs;
+}
+
+static int mount_root(void)
+{
+    struct super_block *sb = tmpfs_new_sb();
+    struct inode *ino = sb ? inode_new(sb, S_IFDIR | 0755) : NULL;
+    struct dentry *root = ino ? dentry_new_root(ino) : NULL;
+    if (ino)
+        inode_put(ino);
+    if (!root)
+        return -ENOMEM;
+    mutex_lock(&vfs_lock);
+    int r = mount_add_locked(NULL, sb, root);
+    if (!r) {
+        boot_fs.root = boot_fs.cwd = (struct path){ root_mount, root };
+        dget(root);     /* root and cwd each hold one; the mount holds the first */
+        dget(root);
+    }
+    mutex_unlock(&vfs_lock);
+    return r;
+}
+
+int vfs_init(void)
+{
+    mutex_init(&vfs_lock);
+    files_boot_init();
+    int r = mount_root();
+    if (r)
+        return r;
+    r = initramfs_unpack();
+    if (r)
+        pr_warn("vfs: initramfs unpacking stopped: %d\n", r);
+    return devfs_populate();
+}
+
+int vfs_open_exec(const char *path, struct file **out)
+{
+    struct nameidata nd;
+    int r = nd_init_kernel(&nd, path, LOOKUP_FOLLOW);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        struct inode *ino = r ? NULL : nd.child.dentry->inode;
+        if (ino && (!S_ISREG(ino->mode) || inode_permission(ino, X_OK)))
+            r = -EACCES;
+        if (!r)
+            r = file_alloc(&nd.child, ino, &tmpfs_file_ops, O_RDONLY | O_LARGEFILE, out);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+int files_open_console(struct files *ft)
+{
+    struct nameidata nd;
+    struct file *f = NULL;
+    int r = nd_init_kernel(&nd, "/dev/console", LOOKUP_FOLLOW);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = vfs_open_locked(&nd, O_RDWR, 0, &f);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    for (int fd = 0; fd < 3 && !r; fd++) {
+        file_get(f);
+        r = fd_replace(ft, fd, f, false);
+        r = r < 0 ? r : 0;
+    }
+    file_put(f);
+    return r;
+}
+
+/* Root, cwd and umask. */
+
+static struct fs_context *fs_context_alloc(const struct fs_context *src)
+{
+    struct fs_context *fs = kzalloc(sizeof(*fs));
+    if (!fs)
+        return NULL;
+    fs->refcount = 1;
+    mutex_lock(&vfs_lock);
+    fs->root = src->root;
+    fs->cwd = src->cwd;
+    path_get(&fs->root);
+    path_get(&fs->cwd);
+    mutex_unlock(&vfs_lock);
+    fs->umask = atomic_load(&src->umask);
+    return fs;
+}
+
+struct fs_context *fs_context_create(void)
+{
+    struct fs_context *fs = fs_context_alloc(&boot_fs);
+    if (fs) {
+        mutex_lock(&vfs_lock);
+        path_put(&fs->cwd);
+        fs->cwd = fs->root;
+        path_get(&fs->cwd);
+        mutex_unlock(&vfs_lock);
+        fs->umask = 022;
+    }
+    return fs;
+}
+
+struct fs_context *fs_context_dup(struct fs_context *src)
+{
+    return fs_context_alloc(src);
+}
+
+void fs_context_get(struct fs_context *fs)
+{
+    atomic_add(&fs->refcount, 1);
+}
+
+void fs_context_put(struct fs_context *fs)
+{
+    if (atomic_sub(&fs->refcount, 1) != 0)
+        return;
+    path_put(&fs->root);
+    path_put(&fs->cwd);
+    kfree(fs);
+}
+
+int vfs_mkdir_kernel(const char *path, uint32_t mode)
+{
+    return vfs_mknod_kernel(path, S_IFDIR | (mode & 07777), 0);
+}
+
+int vfs_mknod_kernel(const char *path, uint32_t mode, uint64_t rdev)
+{
+    struct nameidata nd;
+    struct dentry *d;
+    int r = nd_init_kernel(&nd, path, 0);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_walk_locked(&nd);
+        if (!r)
+            r = vfs_create_locked(&nd, mode, rdev, &d);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+/* FIXME: mount(2) with options (size=, mode=), umount, and per-namespace mount trees. */
+int vfs_mount_tmpfs_kernel(const char *path)
+{
+    struct super_block *sb = tmpfs_new_sb();
+    struct inode *ino = sb ? inode_new(sb, S_IFDIR | 01777) : NULL;
+    struct dentry *root = ino ? dentry_new_root(ino) : NULL;
+    inode_put(ino);
+    if (!root)
+        return -ENOMEM;     /* FIXME: super blocks are not freed yet */
+    struct nameidata nd;
+    int r = nd_init_kernel(&nd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r)
+            r = mount_add_locked(&nd.child, sb, root);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    if (r)
+        dput(root);
+    return r;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MPL-2.0 */
+/* Linux x86-64 generic and terminal ioctl request numbers. */
+#ifndef KEEL_UAPI_IOCTLS_H
+#define KEEL_UAPI_IOCTLS_H
+
+#include <stdint.h>
+
+#define TCGETS      0x5401
+#define TIOCGWINSZ  0x5413
+#define TIOCSWINSZ  0x5414
+#define FIONREAD    0x541B
+#define FIONBIO     0x5421
+#define FIONCLEX    0x5450
+#define FIOCLEX     0x5451
+#define FIOASYNC    0x5452
+
+struct linux_winsize {
+    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+#endif
