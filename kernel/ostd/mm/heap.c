@@ -78,11 +78,11 @@ static void stat_add(long bytes, long allocs, long pages)
 
 static void *large_alloc(size_t size)
 {
+    if (size > (PAGE_SIZE << 10))
+        return NULL;           /* checked first: the order loop below must not wrap */
     unsigned order = 0;
     while ((PAGE_SIZE << order) < size)
         order++;
-    if (order > 10)
-        return NULL;
     struct frame *f = frame_alloc_order(order, 0);
     if (!f)
         return NULL;
