@@ -5,6 +5,8 @@
 #include <lib/format.h>
 #include "arch/x86_64/cpu.h"
 #include "internal.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/percpu.h"
 
 #define COM1 0x3f8
 
@@ -86,4 +88,38 @@ void printk_level(int level, const char *fmt, ...)
     va_start(ap, fmt);
     vprintk_level(level, fmt, ap);
     va_end(ap);
+}
+
+/* ---- interrupt-driven input (COM1 = ISA IRQ 4) ---- */
+
+static void (*rx_fn)(void *ctx, uint8_t byte);
+static void *rx_ctx;
+
+static void serial_irq(int vec, void *ctx)
+{
+    (void)vec;
+    (void)ctx;
+    void (*fn)(void *, uint8_t) = __atomic_load_n(&rx_fn, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < 256 && (inb(COM1 + 5) & 0x01); i++) {
+        uint8_t b = inb(COM1);
+        if (fn)
+            fn(rx_ctx, b);
+    }
+}
+
+void console_set_rx_handler(void (*fn)(void *ctx, uint8_t byte), void *ctx)
+{
+    bool level, active_low;
+    unsigned gsi = irq_isa_to_gsi(4, &level, &active_low);
+    int vec = IRQ_VECTOR_BASE + 4;
+    rx_ctx = ctx;
+    __atomic_store_n(&rx_fn, fn, __ATOMIC_RELEASE);
+    if (!fn) {
+        outb(COM1 + 1, 0x00);
+        return;
+    }
+    trap_set_irq_handler(vec, serial_irq, NULL);
+    ioapic_route(gsi, (uint8_t)vec, percpu_array[0].apic_id, level, active_low);
+    outb(COM1 + 4, 0x0B);   /* OUT2 gates the UART's interrupt line */
+    outb(COM1 + 1, 0x01);   /* received-data interrupt */
 }

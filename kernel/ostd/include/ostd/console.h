@@ -20,6 +20,13 @@ void vprintk_level(int level, const char *fmt, va_list ap);
 void console_write(const char *buf, size_t len);
 /* Read one byte if available; returns -1 when none is pending. */
 int console_getc(void);
+/*
+ * Deliver console input by interrupt: fn(ctx, byte) runs in IRQ context for
+ * every received byte (it must not sleep; typically it queues the byte and
+ * wakes a wait queue). NULL turns the interrupt off again (polling with
+ * console_getc() keeps working either way).
+ */
+void console_set_rx_handler(void (*fn)(void *ctx, uint8_t byte), void *ctx);
 void console_set_loglevel(int level);
 int console_loglevel(void);
 
