@@ -302,14 +302,22 @@ void task_sleep_ns(uint64_t ns)
 void task_exit(void)
 {
     struct task *t = task_current();
-    if (t->vs) {
-        vm_space_activate(NULL);
-        vm_space_put(t->vs);
-        t->vs = NULL;
-    }
-    unsigned long f = spin_lock_irqsave(&t->lock);
+    /* Detach the address space before dropping it, so no switch can reload a freed one. */
+    irq_disable();
+    struct vm_space *vs = t->vs;
+    t->vs = NULL;
+    vm_space_activate(NULL);
+    irq_enable();
+    if (vs)
+        vm_space_put(vs);
+    /*
+     * From DEAD on, IRQs stay off: a preemption between marking the task dead
+     * and waking its joiners would drop it without waking anyone.
+     */
+    irq_disable();
+    spin_lock(&t->lock);
     t->state = TASK_DEAD;
-    spin_unlock_irqrestore(&t->lock, f);
+    spin_unlock(&t->lock);
     wq_wake_all(&t->exit_wq);
     schedule(false);
     panic("dead task %s was scheduled again", t->name);

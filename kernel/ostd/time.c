@@ -131,8 +131,10 @@ static void run_timers(struct percpu *pc)
             break;
         list_del(&t->node);
         t->cpu = -1;
+        __atomic_store_n(&pc->running_timer, t, __ATOMIC_RELEASE);
         spin_unlock(&pc->timer_lock);
         t->fn(t->arg);
+        __atomic_store_n(&pc->running_timer, NULL, __ATOMIC_RELEASE);
         spin_lock(&pc->timer_lock);
     }
     spin_unlock(&pc->timer_lock);
@@ -188,12 +190,26 @@ void ktimer_arm(struct ktimer *t, uint64_t deadline_ns)
     irq_restore(f);
 }
 
+/* Wait until no other CPU is running t's callback (its memory may be freed next). */
+static void wait_callback_done(struct ktimer *t)
+{
+    for (unsigned c = 0; c < cpu_count(); c++) {
+        struct percpu *pc = &percpu_array[c];
+        if (pc == this_cpu())
+            continue;   /* cancelling from inside the callback itself, or not running here */
+        while (__atomic_load_n(&pc->running_timer, __ATOMIC_ACQUIRE) == t)
+            cpu_relax();
+    }
+}
+
 bool ktimer_cancel(struct ktimer *t)
 {
     for (;;) {
         int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
-        if (cpu < 0)
+        if (cpu < 0) {
+            wait_callback_done(t);
             return false;
+        }
         struct percpu *pc = &percpu_array[cpu];
         unsigned long f = spin_lock_irqsave(&pc->timer_lock);
         bool pending = t->cpu == cpu;

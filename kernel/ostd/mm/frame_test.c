@@ -43,25 +43,33 @@ KTEST(frame_alloc_free_returns_to_pool)
 KTEST(frame_zero_flag_zeroes)
 {
     /*
-     * Find two held buddies (pfn, pfn ^ 1), dirty one and free it: it cannot
-     * coalesce, so it heads the order-0 free list and is handed out next.
+     * Allocate until we hold two buddies (pfn, pfn ^ 1); give the rest back,
+     * then dirty one buddy and free it: it cannot coalesce, so it heads the
+     * order-0 free list and is the next frame handed out.
      */
-    struct frame *f[16];
-    int n = 0, victim = -1;
-    for (; n < 16; n++) {
+    enum { MAXF = 4096 };
+    struct frame **f = kcalloc(MAXF, sizeof(*f));
+    KT_ASSERT(f != NULL);
+    int n = 0, victim = -1, buddy = -1;
+    for (; n < MAXF && victim < 0; n++) {
         f[n] = frame_alloc(0);
         if (!f[n])
             break;
-    }
-    for (int i = 0; i < n && victim < 0; i++)
         for (int j = 0; j < n; j++)
-            if (frame_pfn(f[j]) == (frame_pfn(f[i]) ^ 1))
-                victim = i;
-    KT_EQ(n, 16);
+            if (frame_pfn(f[j]) == (frame_pfn(f[n]) ^ 1)) {
+                victim = n;
+                buddy = j;
+            }
+    }
+    for (int i = 0; i < n; i++)
+        if (i != victim && i != buddy)
+            frame_put(f[i]);
     KT_ASSERT(victim >= 0);
-    memset(frame_virt(f[victim]), 0xa5, PAGE_SIZE);
-    uint64_t dirty_pfn = frame_pfn(f[victim]);
-    frame_put(f[victim]);
+    struct frame *dirty = f[victim], *held = f[buddy];
+    kfree(f);
+    memset(frame_virt(dirty), 0xa5, PAGE_SIZE);
+    uint64_t dirty_pfn = frame_pfn(dirty);
+    frame_put(dirty);
     struct frame *z = frame_alloc(FRAME_ZERO);
     KT_ASSERT(z != NULL);
     const uint8_t *p = frame_virt(z);
@@ -70,9 +78,7 @@ KTEST(frame_zero_flag_zeroes)
         nonzero += p[i] != 0;
     bool reused = frame_pfn(z) == dirty_pfn;
     frame_put(z);
-    for (int i = 0; i < n; i++)
-        if (i != victim)
-            frame_put(f[i]);
+    frame_put(held);
     KT_ASSERT(reused);   /* else the test did not exercise zeroing of a dirty frame */
     KT_EQ(nonzero, 0);
 }

@@ -12,7 +12,7 @@
 
 #define MS 1000000ULL
 
-/* Let the previous test's task finish switching out (its stack goes back to the heap). */
+/* Let the previous test's task finish switching out (its task struct goes back to the heap). */
 static void settle(void) { task_sleep_ns(20 * MS); }
 
 static const size_t sizes[] = {

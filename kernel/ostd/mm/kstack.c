@@ -13,7 +13,7 @@
 #define KSTACK_SLOT     (2 * KSTACK_SIZE)       /* guard + stack, rounded to a power of two */
 #define KSTACK_SLOTS    65536UL
 
-static spinlock_t kstack_lock = SPINLOCK_INIT("kstacks");
+static spinlock_t kstack_lock = SPINLOCK_INIT("kstacks");   /* also guards the window's page tables */
 static uint64_t next_slot;            /* guarded by kstack_lock */
 static uint64_t free_slots[256];      /* recycled slot numbers; guarded by kstack_lock */
 static unsigned nfree;
@@ -38,6 +38,7 @@ static void slot_give(uint64_t s)
 
 static void unmap_pages(uint64_t va, unsigned n)
 {
+    unsigned long f = spin_lock_irqsave(&kstack_lock);
     for (unsigned i = 0; i < n; i++) {
         uint64_t *pte = pt_walk(kernel_pml4, va + i * PAGE_SIZE, false, false);
         if (pte && (*pte & PTE_P)) {
@@ -45,6 +46,7 @@ static void unmap_pages(uint64_t va, unsigned n)
             *pte = 0;
         }
     }
+    spin_unlock_irqrestore(&kstack_lock, f);
 }
 
 /*
@@ -65,7 +67,11 @@ void *kstack_alloc(void)
     uint64_t nx = cpu_has_nx ? PTE_NX : 0;
     for (unsigned i = 0; i < KSTACK_SIZE / PAGE_SIZE; i++) {
         struct frame *f = frame_alloc(0);
+        unsigned long fl = spin_lock_irqsave(&kstack_lock);
         uint64_t *pte = f ? pt_walk(kernel_pml4, base + i * PAGE_SIZE, true, false) : NULL;
+        if (pte)
+            *pte = frame_paddr(f) | PTE_P | PTE_W | nx;
+        spin_unlock_irqrestore(&kstack_lock, fl);
         if (!pte) {
             if (f)
                 frame_put(f);
@@ -73,7 +79,6 @@ void *kstack_alloc(void)
             slot_give(s);
             return NULL;
         }
-        *pte = frame_paddr(f) | PTE_P | PTE_W | nx;
     }
     return (void *)(uintptr_t)base;
 }

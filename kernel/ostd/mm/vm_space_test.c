@@ -11,6 +11,7 @@
 #define MS 1000000ULL
 #define UVA 0x0000000040000000ULL
 
+/* Let the previous test's task finish switching out (its stack frames go back to the pool). */
 static void settle(void) { task_sleep_ns(20 * MS); }
 
 /* The prot vm_query reports for a mapping made with prot (EXEC only observable with NX). */

@@ -9,6 +9,7 @@
 
 struct task;
 struct vm_space;
+struct ktimer;
 struct user_context;
 
 /* The first fields are used by assembly at fixed offsets (entry.S). */
@@ -34,6 +35,7 @@ struct percpu {
     /* timers: guarded by timer_lock */
     spinlock_t timer_lock;
     struct list_head timers;
+    struct ktimer *running_timer;     /* callback being run by this CPU, or NULL */
     uint64_t ticks;
     /* TSS and GDT of this CPU */
     uint8_t tss[104] __attribute__((aligned(16)));
