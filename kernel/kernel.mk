@@ -71,10 +71,18 @@ define klink
 	$(Q)rm -f $(2).pass1
 endef
 
-$(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py
+# The object lists, rewritten only when they change, so removing a source relinks.
+$(KBUILD)/%.objlist: FORCE
+	@mkdir -p $(@D)
+	@echo '$(if $(filter ktest,$*),$(KTOBJS),$(KOBJS))' | cmp -s - $@ || \
+	    echo '$(if $(filter ktest,$*),$(KTOBJS),$(KOBJS))' > $@
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/kernel.objlist
 	$(call klink,$(KOBJS),$@)
 
-$(BUILD)/kernel-ktest.elf: $(KTOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py
+$(BUILD)/kernel-ktest.elf: $(KTOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/ktest.objlist
 	$(call klink,$(KTOBJS),$@)
 
 ## kernel: build build/kernel.elf
