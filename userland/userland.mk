@@ -46,3 +46,6 @@ $(BUILD)/initramfs-%.cpio.gz: userland/initramfs/%.list $(MKCPIO) $(USER_TESTS)
 		--depfile $@.d -o $@ $<
 
 -include $(wildcard $(BUILD)/initramfs-*.cpio.d $(BUILD)/initramfs-*.cpio.gz.d)
+
+# Third-party programs (BusyBox, crun) from Debian source packages.
+include userland/dist/dist.mk

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MPL-2.0
+# Distribution: third-party programs built from Debian source packages against musl.
+# Included by userland/userland.mk (BUILD, Q, MUSL_CC come from there). See docs/distribution.md.
+
+DIST_DIR      := $(BUILD)/dist
+DIST_SRC      := $(DIST_DIR)/src
+DIST_APT      := $(DIST_DIR)/apt
+DIST_SYSROOT  := $(DIST_DIR)/sysroot
+DIST_JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+APT_SOURCE    := userland/dist/apt-source.sh
+# Build dates inside the programs come from here (BusyBox's banner, ...).
+SOURCE_DATE_EPOCH ?= 1700000000
+export SOURCE_DATE_EPOCH
+
+# musl-gcc sees only musl's headers; programs that use Linux's uapi headers
+# get an include dir of links to the system's copies.
+DIST_UAPI     := $(DIST_DIR)/uapi-include
+DIST_UAPI_DIRS := linux asm-generic mtd scsi sound video rdma misc
+DIST_UAPI_STAMP := $(DIST_UAPI)/.stamp
+
+$(DIST_UAPI_STAMP):
+	@mkdir -p $(DIST_UAPI)
+	$(Q)for d in $(DIST_UAPI_DIRS); do \
+	    [ -d /usr/include/$$d ] && ln -sfn /usr/include/$$d $(DIST_UAPI)/$$d; done; \
+	    ln -sfn /usr/include/x86_64-linux-gnu/asm $(DIST_UAPI)/asm
+	$(Q)touch $@
+
+# $(DIST_SRC)/<pkg>.stamp: the Debian source package <pkg>, fetched once
+# with apt-get source and unpacked at $(DIST_SRC)/<pkg>.
+$(DIST_SRC)/%.stamp: | $(APT_SOURCE)
+	$(Q)$(APT_SOURCE) $(DIST_APT) $(DIST_SRC) $*
+	$(Q)touch $@
+
+.PHONY: dist-sources
+## dist-sources: fetch the Debian source packages of the distribution (once).
+dist-sources: $(addprefix $(DIST_SRC)/,busybox.stamp crun.stamp libcap2.stamp libseccomp.stamp gnulib.stamp)
+
+include userland/dist/busybox.mk
+-include userland/dist/crun.mk
