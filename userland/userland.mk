@@ -49,3 +49,5 @@ $(BUILD)/initramfs-%.cpio.gz: userland/initramfs/%.list $(MKCPIO) $(USER_TESTS)
 
 # Third-party programs (BusyBox, crun) from Debian source packages.
 include userland/dist/dist.mk
+# The staged root file system and the GRUB disk image.
+include images/image.mk

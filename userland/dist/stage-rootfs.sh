@@ -11,6 +11,7 @@
 set -eu
 
 out=$1 skel=$2 busybox=$3 crun=$4 epoch=$5
+busybox=$(realpath "$busybox") crun=$(realpath "$crun")
 umask 022
 
 # Files whose format has no comments: their SPDX/description header is dropped.
