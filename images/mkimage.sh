@@ -88,6 +88,7 @@ if [ -d "$GRUB_LIB/x86_64-efi" ] && command -v mformat >/dev/null; then
     mformat -i "$work/esp.img" -N "$ESP_SERIAL" -v KEEL-ESP -h 64 -s 32 \
         -T "$esp_sectors" ::
     mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT
+    touch -d "@$epoch" "$work/BOOTX64.EFI"
     mcopy -i "$work/esp.img" -m "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 else
     echo "mkimage: no $GRUB_LIB/x86_64-efi (grub-efi-amd64-bin): BIOS only"
