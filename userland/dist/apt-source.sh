@@ -69,9 +69,7 @@ work="$srcdir/.fetch-$pkg"
 rm -rf "$work"; mkdir -p "$work"
 # Newest version first; an archive that lists a version it cannot serve
 # (a security mirror without that pool file) falls back to the next one.
-versions=$(apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' | sort -u |
-           while read -r v; do echo "$v"; done |
-           sort -r -t '~' -k1,1V)
+versions=$(apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' | sort -u -r -V)
 : > "$srcdir/$pkg.fetch.log"
 fetched=""
 for v in $versions; do

@@ -25,9 +25,17 @@ $(DIST_UAPI_STAMP):
 	    ln -sfn /usr/include/x86_64-linux-gnu/asm $(DIST_UAPI)/asm
 	$(Q)touch $@
 
+# Host tools the third-party builds need (all from configs/deps.mk).
+DIST_TOOLS := musl-gcc dpkg-source gperf autoconf automake mke2fs debugfs sfdisk \
+              grub-mkimage qemu-img mformat
+.PHONY: dist-deps-check
+dist-deps-check:
+	@for t in $(DIST_TOOLS); do command -v $$t >/dev/null 2>&1 || \
+	    { echo "dist: $$t missing, running make deps"; $(MAKE) --no-print-directory deps; break; }; done
+
 # $(DIST_SRC)/<pkg>.stamp: the Debian source package <pkg>, fetched once
 # with apt-get source and unpacked at $(DIST_SRC)/<pkg>.
-$(DIST_SRC)/%.stamp: | $(APT_SOURCE)
+$(DIST_SRC)/%.stamp: | $(APT_SOURCE) dist-deps-check
 	$(Q)$(APT_SOURCE) $(DIST_APT) $(DIST_SRC) $*
 	$(Q)touch $@
 
@@ -35,5 +43,11 @@ $(DIST_SRC)/%.stamp: | $(APT_SOURCE)
 ## dist-sources: fetch the Debian source packages of the distribution (once).
 dist-sources: $(addprefix $(DIST_SRC)/,busybox.stamp crun.stamp libcap2.stamp libseccomp.stamp gnulib.stamp)
 
+.PHONY: clean-dist
+## clean-dist: remove the distribution builds (keeps the fetched sources and apt lists).
+clean-dist:
+	rm -rf $(DIST_DIR)/stamps $(DIST_SYSROOT) $(DIST_DIR)/*-build $(DIST_DIR)/busybox $(DIST_DIR)/crun \
+	    $(BUILD)/rootfs $(BUILD)/rootfs.stamp $(BUILD)/rootfs.cpio.gz $(BUILD)/image $(BUILD)/repro
+
 include userland/dist/busybox.mk
--include userland/dist/crun.mk
+include userland/dist/crun.mk
