@@ -24,19 +24,19 @@ rootfs-cpio: $(ROOTFS_CPIO)
 
 $(ROOTFS_STAMP): $(ROOTFS_SKEL) $(BUSYBOX_BIN) $(CRUN_BIN) $(STAGE_ROOTFS) images/image.mk
 	@echo "  ROOTFS  $(ROOTFS_STAGE)/"
-	$(Q)$(STAGE_ROOTFS) $(ROOTFS_STAGE) rootfs $(BUSYBOX_BIN) $(CRUN_BIN) $(SOURCE_DATE_EPOCH)
+	$(Q)$(STAGE_ROOTFS) $(ROOTFS_STAGE) rootfs $(BUSYBOX_BIN) $(CRUN_BIN) $(DIST_EPOCH)
 	$(Q)touch $@
 
 $(ROOTFS_CPIO): $(ROOTFS_STAMP) $(MKCPIO)
 	@echo "  CPIO    $@"
-	$(Q)$(PYTHON) $(MKCPIO) --gzip --mtime $(SOURCE_DATE_EPOCH) -o $@ $(ROOTFS_STAGE).cpio-list
+	$(Q)$(PYTHON) $(MKCPIO) --gzip --mtime $(DIST_EPOCH) -o $@ $(ROOTFS_STAGE).cpio-list
 
 ## image: build images/keel.qcow2 (GRUB BIOS + UEFI, ext2 root, recovery initramfs).
 image: $(IMAGE)
 
 $(IMAGE): $(ROOTFS_STAMP) $(ROOTFS_CPIO) $(IMAGE_KERNEL) $(MKIMAGE) images/grub.cfg images/early.cfg
 	@echo "  IMAGE   $@"
-	$(Q)$(MKIMAGE) $@ $(IMAGE_WORK) $(ROOTFS_STAGE) $(IMAGE_KERNEL) $(ROOTFS_CPIO) $(SOURCE_DATE_EPOCH)
+	$(Q)$(MKIMAGE) $@ $(IMAGE_WORK) $(ROOTFS_STAGE) $(IMAGE_KERNEL) $(ROOTFS_CPIO) $(DIST_EPOCH)
 	@ls -l $@ | awk '{ printf "  IMAGE   %s: %.1f MiB\n", $$9, $$5 / 1048576 }'
 
 ## image-repro: build the image twice from scratch (same inputs) and check the bytes are identical.
@@ -44,11 +44,11 @@ image-repro: $(ROOTFS_STAMP) $(ROOTFS_CPIO) $(IMAGE_KERNEL)
 	@mkdir -p $(BUILD)/repro
 	$(Q)for i in 1 2; do \
 	    rm -f $(BUILD)/repro/rootfs.stamp; \
-	    $(STAGE_ROOTFS) $(BUILD)/repro/rootfs-$$i rootfs $(BUSYBOX_BIN) $(CRUN_BIN) $(SOURCE_DATE_EPOCH) && \
-	    $(PYTHON) $(MKCPIO) --gzip --mtime $(SOURCE_DATE_EPOCH) -o $(BUILD)/repro/rootfs-$$i.cpio.gz \
+	    $(STAGE_ROOTFS) $(BUILD)/repro/rootfs-$$i rootfs $(BUSYBOX_BIN) $(CRUN_BIN) $(DIST_EPOCH) && \
+	    $(PYTHON) $(MKCPIO) --gzip --mtime $(DIST_EPOCH) -o $(BUILD)/repro/rootfs-$$i.cpio.gz \
 	        $(BUILD)/repro/rootfs-$$i.cpio-list && \
 	    $(MKIMAGE) $(BUILD)/repro/keel-$$i.qcow2 $(BUILD)/repro/work-$$i $(BUILD)/repro/rootfs-$$i \
-	        $(IMAGE_KERNEL) $(BUILD)/repro/rootfs-$$i.cpio.gz $(SOURCE_DATE_EPOCH) || exit 1; \
+	        $(IMAGE_KERNEL) $(BUILD)/repro/rootfs-$$i.cpio.gz $(DIST_EPOCH) || exit 1; \
 	done
 	$(Q)cmp $(BUILD)/repro/rootfs-1.cpio.gz $(BUILD)/repro/rootfs-2.cpio.gz
 	$(Q)cmp $(BUILD)/repro/work-1/disk.raw $(BUILD)/repro/work-2/disk.raw

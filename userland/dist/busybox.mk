@@ -5,9 +5,9 @@ BUSYBOX_SRC   := $(DIST_SRC)/busybox
 BUSYBOX_OBJ   := $(DIST_DIR)/busybox-build
 BUSYBOX_BIN   := $(DIST_DIR)/busybox
 BUSYBOX_CONFIG := configs/busybox.config
-BUSYBOX_MAKE  = $(MAKE) -C $(BUSYBOX_SRC) O=$(abspath $(BUSYBOX_OBJ)) \
+BUSYBOX_MAKE  = SOURCE_DATE_EPOCH=$(DIST_EPOCH) $(MAKE) -C $(BUSYBOX_SRC) O=$(abspath $(BUSYBOX_OBJ)) \
                 CC=$(MUSL_CC) HOSTCC=gcc KCONFIG_NOTIMESTAMP=1 \
-                KBUILD_BUILD_TIMESTAMP=@$(SOURCE_DATE_EPOCH)
+                KBUILD_BUILD_TIMESTAMP=@$(DIST_EPOCH)
 
 .PHONY: busybox
 ## busybox: build $(BUILD)/dist/busybox (static musl) from Debian's source package.

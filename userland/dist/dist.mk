@@ -8,9 +8,10 @@ DIST_APT      := $(DIST_DIR)/apt
 DIST_SYSROOT  := $(DIST_DIR)/sysroot
 DIST_JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 APT_SOURCE    := userland/dist/apt-source.sh
-# Build dates inside the programs come from here (BusyBox's banner, ...).
-SOURCE_DATE_EPOCH ?= 1700000000
-export SOURCE_DATE_EPOCH
+# The one timestamp of the distribution: build dates inside the programs,
+# every file time in the root file system and the image. Passed to the
+# recipes that need it (not exported: other tests rely on its absence).
+DIST_EPOCH    ?= 1700000000
 
 # musl-gcc sees only musl's headers; programs that use Linux's uapi headers
 # get an include dir of links to the system's copies.
