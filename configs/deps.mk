@@ -3,7 +3,8 @@
 
 DEB_PACKAGES := make gcc libc6-dev binutils python3 python3-clang-14 libclang-14-dev \
     qemu-system-x86 qemu-utils xorriso musl-tools check pkg-config cpio gzip \
-    grub-pc-bin grub-efi-amd64-bin grub-common ovmf mtools e2fsprogs fdisk dpkg-dev
+    grub-pc-bin grub-efi-amd64-bin grub-common ovmf mtools e2fsprogs fdisk dpkg-dev \
+    autoconf automake gperf
 
 # Tools whose absence triggers `make deps` automatically.
 DEP_TOOLS := gcc ld python3 qemu-system-x86_64 musl-gcc pkg-config cpio

@@ -46,3 +46,8 @@ $(BUILD)/initramfs-%.cpio.gz: userland/initramfs/%.list $(MKCPIO) $(USER_TESTS)
 		--depfile $@.d -o $@ $<
 
 -include $(wildcard $(BUILD)/initramfs-*.cpio.d $(BUILD)/initramfs-*.cpio.gz.d)
+
+# Third-party programs (BusyBox, crun) from Debian source packages.
+include userland/dist/dist.mk
+# The staged root file system and the GRUB disk image.
+include images/image.mk
