@@ -381,10 +381,11 @@ static int pivot_check_locked(const struct path *nw, const struct path *old, con
         return -EINVAL;
     if (nw->dentry->dead)
         return -ENOENT;
-    if (nw->mnt == root->mnt || old->mnt == root->mnt)
-        return -EBUSY;
+    /* Observed on Linux 6.1: a rootfs root is refused with EINVAL before the EBUSY test. */
     if (root->dentry != root->mnt->root || !root->mnt->parent)
         return -EINVAL;
+    if (nw->mnt == root->mnt || old->mnt == root->mnt)
+        return -EBUSY;
     if (nw->dentry != nw->mnt->root || !nw->mnt->parent)
         return -EINVAL;
     if (!path_is_below(*old, nw) || !path_is_below(*nw, root))
