@@ -3,11 +3,13 @@
 #include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/mount.h>
 #include "fs/dcache.h"
 
 struct mutex vfs_lock;
 struct mount *root_mount;
-static struct list_head mounts = LIST_HEAD_INIT(mounts);   /* guarded by vfs_lock */
+struct list_head mount_list = LIST_HEAD_INIT(mount_list);   /* guarded by vfs_lock */
+static int next_mount_id = 20;     /* guarded by vfs_lock; Linux's first IDs are in this range too */
 
 static struct dentry *dentry_alloc(const char *name, size_t len, struct inode *ino)
 {
@@ -88,21 +90,42 @@ void path_get(const struct path *p)
 {
     if (p->dentry)
         dget(p->dentry);
+    if (p->mnt)
+        atomic_add(&p->mnt->refcount, 1);
 }
 
 void path_put(const struct path *p)
 {
+    if (p->mnt)
+        atomic_sub(&p->mnt->refcount, 1);
     if (p->dentry)
         dput(p->dentry);
 }
 
-int mount_add_locked(struct path *mp, struct super_block *sb, struct dentry *root)
+struct mount *mount_alloc(struct super_block *sb, struct dentry *root, const char *source)
 {
     struct mount *m = kzalloc(sizeof(*m));
-    if (!m)
-        return -ENOMEM;
+    size_t len = strlen(source);
+    char *src = kmalloc(len + 1);
+    if (!m || !src) {
+        kfree(m);
+        kfree(src);
+        return NULL;
+    }
+    memcpy(src, source, len + 1);
     m->sb = sb;
     m->root = root;
+    dget(root);
+    m->source = src;
+    m->propagation = MS_PRIVATE;
+    list_init(&m->node);
+    return m;
+}
+
+void mount_attach_locked(struct mount *m, struct path *mp)
+{
+    m->id = next_mount_id++;
+    m->attached = true;
     if (mp) {
         m->parent = mp->mnt;
         m->mountpoint = mp->dentry;
@@ -111,7 +134,36 @@ int mount_add_locked(struct path *mp, struct super_block *sb, struct dentry *roo
     } else {
         root_mount = m;
     }
-    list_add_tail(&m->node, &mounts);
+    list_add_tail(&m->node, &mount_list);
+}
+
+void mount_detach_locked(struct mount *m)
+{
+    if (!m->attached)
+        return;
+    m->attached = false;
+    list_del(&m->node);
+    list_init(&m->node);
+    if (m->mountpoint) {
+        m->mountpoint->mounted--;
+        dput(m->mountpoint);
+    }
+    m->parent = NULL;
+    m->mountpoint = NULL;
+}
+
+int mnt_want_write(const struct mount *m)
+{
+    return m && (m->flags & MS_RDONLY) ? -EROFS : 0;
+}
+
+int mount_add_locked(struct path *mp, struct super_block *sb, struct dentry *root)
+{
+    struct mount *m = mount_alloc(sb, root, sb->type);
+    if (!m)
+        return -ENOMEM;
+    dput(root);     /* the caller's reference becomes the mount's */
+    mount_attach_locked(m, mp);
     return 0;
 }
 
@@ -121,7 +173,7 @@ struct mount *mount_lookup_locked(struct mount *mnt, struct dentry *d)
     struct list_head *p;
     if (!d->mounted)
         return NULL;
-    list_for_each(p, &mounts) {
+    list_for_each(p, &mount_list) {
         struct mount *m = list_entry(p, struct mount, node);
         if (m->parent == mnt && m->mountpoint == d)
             found = m;      /* the last one mounted is on top */

@@ -32,15 +32,27 @@ struct dentry {
     bool dead;                  /* unlinked; guarded by vfs_lock */
 };
 
-/* A mounted file system instance in the (single, for now) mount namespace. */
+/*
+ * A mounted file system instance in the (single, for now) mount namespace.
+ * Fields are guarded by vfs_lock. A mount stays allocated after umount
+ * (FIXME: free detached mounts when refcount drops to 0).
+ */
 struct mount {
     struct super_block *sb;
     struct dentry *root;
-    struct mount *parent;       /* NULL for the namespace root */
-    struct dentry *mountpoint;  /* in parent */
-    uint32_t flags;             /* per-mount MS_RDONLY/NOSUID/NODEV/NOEXEC (FIXME: enforce) */
-    struct list_head node;      /* guarded by vfs_lock */
+    struct mount *parent;       /* NULL for the namespace root and for detached mounts */
+    struct dentry *mountpoint;  /* in parent; holds a reference while attached */
+    uint32_t flags;             /* per-mount MS_RDONLY/NOSUID/NODEV/NOEXEC/atime flags */
+    uint32_t propagation;       /* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE (recorded only) */
+    uint32_t refcount;          /* atomic: paths held by files, cwd and root */
+    int id;                     /* mountinfo mount ID */
+    bool attached;              /* in the mount list */
+    char *source;               /* the device name given to mount(2), for /proc/mounts */
+    struct list_head node;      /* in mount_list */
 };
+
+/* Every attached mount, parents before children. Guarded by vfs_lock. */
+extern struct list_head mount_list;
 
 struct path {
     struct mount *mnt;
@@ -63,6 +75,14 @@ void path_put(const struct path *p);
 extern struct mount *root_mount;
 /* Mount a super block with root dentry on mountpoint mp. vfs_lock held. */
 int mount_add_locked(struct path *mp, struct super_block *sb, struct dentry *root) __must_check;
+/* Attach m (sb, root, flags set by the caller) on mp. vfs_lock held. */
+void mount_attach_locked(struct mount *m, struct path *mp);
+/* Take m out of the tree (its mount point loses a reference). vfs_lock held. */
+void mount_detach_locked(struct mount *m);
+/* A new, unattached mount of sb at root (takes a dentry reference), or NULL. */
+struct mount *mount_alloc(struct super_block *sb, struct dentry *root, const char *source) __must_check;
+/* -EROFS when writes through m are not allowed. vfs_lock held. */
+int mnt_want_write(const struct mount *m) __must_check;
 /* The mount stacked on (mnt, d), or NULL. vfs_lock held. */
 struct mount *mount_lookup_locked(struct mount *mnt, struct dentry *d);
 

@@ -10,12 +10,30 @@
 struct inode;
 struct file_ops;
 struct pipe;
+struct dentry;
+struct file;
+
+/* Hooks for synthetic file systems (procfs, sysfs); NULL for tmpfs-style inodes. */
+struct inode_ops {
+    /* Directories: the child called name, made or refreshed on demand; NULL when missing. vfs_lock held. */
+    struct dentry *(*lookup)(struct dentry *dir, const char *name, size_t len);
+    /* Directories: bring the child dentries up to date before a listing. vfs_lock held. */
+    void (*revalidate)(struct dentry *dir);
+    /*
+     * Symlinks: write the body for the calling process into buf (NUL-terminated)
+     * and return its length, or -errno. A magic link (/proc/PID/fd/N, exe) also
+     * sets *target to a new reference on the open file it stands for, which path
+     * walking enters directly. vfs_lock held.
+     */
+    long (*get_link)(struct inode *ino, char *buf, size_t size, struct file **target);
+};
 
 struct super_block {
     uint64_t dev;               /* st_dev of every inode */
     uint64_t magic;             /* statfs f_type */
     uint64_t next_ino;          /* guarded by vfs_lock */
     const char *type;
+    uint64_t size_limit;        /* tmpfs size= in bytes, 0 for none; guarded by vfs_lock */
 };
 
 /*
@@ -25,6 +43,10 @@ struct super_block {
 struct inode {
     uint32_t refcount;          /* atomic */
     uint64_t ino;
+    const struct inode_ops *iops;   /* NULL for tmpfs; immutable */
+    const void *fs_priv;        /* file-system private, immutable (procfs: the entry table row) */
+    int64_t fs_id;              /* file-system private, immutable (procfs: pid, fd) */
+    int64_t fs_id2;
     uint32_t mode, uid, gid;
     uint32_t nlink;
     uint64_t rdev;

@@ -61,6 +61,9 @@ int nd_init_kernel(struct nameidata *nd, const char *path, unsigned flags)
 
 void nd_fini(struct nameidata *nd)
 {
+    if (nd->link_file)
+        file_put(nd->link_file);
+    nd->link_file = NULL;
     kfree(nd->buf);
     kfree(nd->tmp);
     if (nd->dirf)
@@ -99,7 +102,10 @@ static void step(struct path cur, const char *n, size_t len, const struct path *
         *out = dotdot(cur, root);
         return;
     }
-    *out = (struct path){ cur.mnt, dentry_lookup_locked(cur.dentry, n, len) };
+    const struct inode_ops *iops = cur.dentry->inode->iops;
+    struct dentry *d = iops && iops->lookup ? iops->lookup(cur.dentry, n, len)
+                                            : dentry_lookup_locked(cur.dentry, n, len);
+    *out = (struct path){ cur.mnt, d };
     struct mount *m;
     while (out->dentry && (m = mount_lookup_locked(out->mnt, out->dentry)))
         *out = (struct path){ m, m->root };
@@ -121,6 +127,32 @@ static int expand_link(struct nameidata *nd, const char *body, const char *rest)
     nd->buf = nd->tmp;
     nd->tmp = t;
     return 0;
+}
+
+/*
+ * A synthetic link (procfs): its body is computed for the caller; a magic
+ * link names an open file, and the walk continues from that file's path.
+ * Returns 1 when *jump was set, 0 when nd->buf holds the expanded path.
+ */
+static int expand_synthetic(struct nameidata *nd, struct inode *ni, const char *rest, struct path *jump)
+{
+    char *body = kmalloc(PATH_MAX);
+    if (!body)
+        return -ENOMEM;
+    struct file *target = NULL;
+    long n = ni->iops->get_link(ni, body, PATH_MAX, &target);
+    int r = n < 0 ? (int)n : 0;
+    if (!r && target) {
+        if (nd->link_file)
+            file_put(nd->link_file);
+        nd->link_file = target;     /* keeps the jump target alive until nd_fini */
+        *jump = target->path;
+        r = jump->dentry ? 1 : -ENXIO;  /* FIXME: reopening pipes and sockets through fd links */
+    } else if (!r) {
+        r = expand_link(nd, body, rest);
+    }
+    kfree(body);
+    return r;
 }
 
 static enum last_type last_type_of(enum path_kind k)
@@ -171,7 +203,23 @@ static int walk(struct nameidata *nd, struct path cur, const struct path *root)
         if (S_ISLNK(ni->mode) && (!c.last || c.trailing || (nd->flags & LOOKUP_FOLLOW))) {
             if (++links > MAXSYMLINKS)
                 return -ELOOP;
-            r = expand_link(nd, ni->symlink, c.last ? (c.trailing ? "/" : "") : c.rest);
+            const char *rest = c.last ? (c.trailing ? "/" : "") : c.rest;
+            if (ni->iops && ni->iops->get_link) {
+                struct path jump;
+                r = expand_synthetic(nd, ni, rest, &jump);
+                if (r < 0)
+                    return r;
+                if (r == 1 && c.last) {
+                    nd->child = jump;
+                    return 0;
+                }
+                if (r == 1) {
+                    cur = jump;
+                    continue;
+                }
+            } else {
+                r = expand_link(nd, ni->symlink, rest);
+            }
             if (r)
                 return r;
             p = nd->buf;

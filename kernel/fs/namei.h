@@ -26,6 +26,7 @@ struct nameidata {
     unsigned flags;
     char *buf, *tmp;            /* the path being walked, rewritten when symlinks expand */
     struct file *dirf;          /* dirfd's file, or NULL for AT_FDCWD / absolute paths */
+    struct file *link_file;     /* the last magic link's target (a reference), or NULL */
     bool empty;                 /* "" with LOOKUP_EMPTY */
     /* results, valid while vfs_lock is held */
     struct path parent;         /* the directory of the last component */

@@ -3,6 +3,7 @@
 #include <ostd/heap.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/mount.h>
 #include "fs/open.h"
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
@@ -25,8 +26,8 @@ int file_ops_for(struct inode *ino, uint32_t flags, const struct file_ops **ops)
         return 0;
     }
     switch (ino->mode & S_IFMT) {
-    case S_IFREG: *ops = &tmpfs_file_ops; return 0;
-    case S_IFDIR: *ops = &tmpfs_dir_ops; return 0;
+    case S_IFREG: *ops = ino->fops ? ino->fops : &tmpfs_file_ops; return 0;
+    case S_IFDIR: *ops = ino->fops ? ino->fops : &tmpfs_dir_ops; return 0;
     case S_IFCHR: return chrdev_ops(ino->rdev, ops);
     case S_IFIFO: *ops = &fifo_ops; return 0;
     default: return -ENXIO;     /* block devices and sockets: FIXME with drivers and unix sockets */
@@ -40,7 +41,10 @@ int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct
         return -EEXIST;
     if (dir->dead)
         return -ENOENT;
-    int r = inode_permission(dir->inode, W_OK | X_OK);
+    int r = mnt_want_write(nd->parent.mnt);
+    if (r)
+        return r;
+    r = inode_permission(dir->inode, W_OK | X_OK);
     if (r)
         return r;
     struct inode *ino = inode_new(dir->inode->sb, mode);
@@ -83,6 +87,10 @@ static int open_check_locked(struct nameidata *nd, uint32_t flags)
     int mask = (acc == O_RDONLY || acc == O_RDWR ? R_OK : 0) | (acc != O_RDONLY ? W_OK : 0);
     if ((flags & O_TRUNC) && acc == O_RDONLY)
         mask |= W_OK;
+    if ((mask & W_OK) && S_ISREG(ino->mode) && mnt_want_write(nd->child.mnt))
+        return -EROFS;
+    if ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && (nd->child.mnt->flags & MS_NODEV))
+        return -EACCES;
     return inode_permission(ino, mask);
 }
 

@@ -37,6 +37,8 @@ static bool fill_dir_locked(struct file *f, struct dirbuf *db, uint64_t *pos)
     struct dentry *d = f->path.dentry;
     if (d->dead)
         return true;
+    if (d->inode->iops && d->inode->iops->revalidate)
+        d->inode->iops->revalidate(d);
     if (*pos == 0) {
         if (!emit(db, d->inode->ino, 1, S_IFDIR, ".", 1))
             return false;

@@ -187,6 +187,8 @@ int vfs_may_delete_locked(struct nameidata *nd, bool isdir)
         return -EISDIR;
     if (d->mounted || d == nd->child.mnt->root)
         return -EBUSY;
+    if (mnt_want_write(nd->parent.mnt))
+        return -EROFS;
     if (isdir && !list_empty(&d->children))
         return -ENOTEMPTY;
     return inode_permission(nd->parent.dentry->inode, W_OK | X_OK);

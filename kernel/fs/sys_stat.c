@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // stat family, access family, readlink, chmod/chown families and utimensat.
+#include <ostd/heap.h>
 #include <ostd/user.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -99,6 +100,27 @@ long sys_faccessat2(struct sys_call *c)
     return do_faccessat((int)c->arg[0], uptr(c->arg[1]), (uint32_t)c->arg[2], (uint32_t)c->arg[3]);
 }
 
+/* A procfs link's body is computed for the caller. */
+static long readlink_synthetic(struct inode *ino, uptr_t ubuf, size_t size)
+{
+    char *body = kmalloc(PATH_MAX);
+    if (!body)
+        return -ENOMEM;
+    struct file *target = NULL;
+    mutex_lock(&vfs_lock);
+    long n = ino->iops->get_link(ino, body, PATH_MAX, &target);
+    mutex_unlock(&vfs_lock);
+    if (target)
+        file_put(target);
+    if (n >= 0) {
+        n = (long)MIN((size_t)n, size);
+        if (copy_to_user(ubuf, body, (size_t)n))
+            n = -EFAULT;
+    }
+    kfree(body);
+    return n;
+}
+
 static long do_readlinkat(int dirfd, uptr_t path, uptr_t ubuf, int64_t size)
 {
     if (size <= 0)
@@ -108,7 +130,9 @@ static long do_readlinkat(int dirfd, uptr_t path, uptr_t ubuf, int64_t size)
     if (r)
         return r;
     long n = -EINVAL;
-    if (S_ISLNK(ino->mode)) {
+    if (S_ISLNK(ino->mode) && ino->iops && ino->iops->get_link) {
+        n = readlink_synthetic(ino, ubuf, (size_t)MIN((uint64_t)size, (uint64_t)PATH_MAX));
+    } else if (S_ISLNK(ino->mode)) {
         n = (long)MIN((uint64_t)strlen(ino->symlink), (uint64_t)size);
         if (copy_to_user(ubuf, ino->symlink, (size_t)n))
             n = -EFAULT;

@@ -5,23 +5,42 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/statfs.h>
+#include <uapi/mount.h>
 #include "fs/fs_syscalls.h"
 
-static void fill_statfs(const struct super_block *sb, struct linux_statfs *st)
+static int64_t statfs_flags(uint32_t mf)
+{
+    static const uint32_t map[][2] = {
+        { MS_RDONLY, ST_RDONLY }, { MS_NOSUID, ST_NOSUID }, { MS_NODEV, ST_NODEV },
+        { MS_NOEXEC, ST_NOEXEC }, { MS_NOATIME, ST_NOATIME }, { MS_NODIRATIME, ST_NODIRATIME },
+        { MS_RELATIME, ST_RELATIME }, { MS_NOSYMFOLLOW, ST_NOSYMFOLLOW },
+    };
+    int64_t fl = ST_VALID;
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        if (mf & map[i][0])
+            fl |= map[i][1];
+    return fl;
+}
+
+static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct linux_statfs *st)
 {
     memset(st, 0, sizeof(*st));
     st->f_type = (int64_t)sb->magic;
     st->f_bsize = 4096;
     st->f_frsize = 4096;
     st->f_namelen = NAME_MAX;
-    st->f_flags = ST_VALID;     /* FIXME: per-mount flags (ro, nosuid, nodev, noexec) */
+    st->f_flags = statfs_flags(mflags);
+    if (sb->size_limit) {
+        st->f_blocks = sb->size_limit / 4096;
+        st->f_bfree = st->f_bavail = st->f_blocks;    /* FIXME: count used blocks */
+    }
     /* FIXME: block and inode counts once tmpfs has size= limits */
 }
 
-static long statfs_out(struct inode *ino, uptr_t ubuf)
+static long statfs_out(struct inode *ino, uint32_t mflags, uptr_t ubuf)
 {
     struct linux_statfs st;
-    fill_statfs(ino->sb, &st);
+    fill_statfs(ino->sb, mflags, &st);
     inode_put(ino);
     return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
@@ -30,18 +49,20 @@ long sys_statfs(struct sys_call *c)
 {
     struct nameidata nd;
     struct inode *ino = NULL;
+    uint32_t mflags = 0;
     int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW);
     if (!r) {
         mutex_lock(&vfs_lock);
         r = nd_lookup_locked(&nd);
         if (!r) {
             ino = nd.child.dentry->inode;
+            mflags = nd.child.mnt->flags;
             inode_get(ino);
         }
         mutex_unlock(&vfs_lock);
     }
     nd_fini(&nd);
-    return r ? r : statfs_out(ino, uptr(c->arg[1]));
+    return r ? r : statfs_out(ino, mflags, uptr(c->arg[1]));
 }
 
 long sys_fstatfs(struct sys_call *c)
@@ -51,8 +72,11 @@ long sys_fstatfs(struct sys_call *c)
         return -EBADF;
     struct inode *ino = f->inode;
     inode_get(ino);
+    mutex_lock(&vfs_lock);
+    uint32_t mflags = f->path.mnt ? f->path.mnt->flags : 0;
+    mutex_unlock(&vfs_lock);
     file_put(f);
-    return statfs_out(ino, uptr(c->arg[1]));
+    return statfs_out(ino, mflags, uptr(c->arg[1]));
 }
 
 static struct linux_statx_timestamp stx_time(struct linux_timespec t)

@@ -4,6 +4,7 @@
 #include <ostd/console.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/mount.h>
 #include "fs/vfs.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
@@ -60,6 +61,8 @@ int vfs_open_exec(const char *path, struct file **out)
         r = nd_lookup_locked(&nd);
         struct inode *ino = r ? NULL : nd.child.dentry->inode;
         if (ino && (!S_ISREG(ino->mode) || inode_permission(ino, X_OK)))
+            r = -EACCES;
+        if (ino && (nd.child.mnt->flags & MS_NOEXEC))
             r = -EACCES;
         if (!r)
             r = file_alloc(&nd.child, ino, &tmpfs_file_ops, O_RDONLY | O_LARGEFILE, out);

@@ -193,7 +193,7 @@ static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_i
 
 #define EXEC_MAX_FILE (64UL << 20)
 
-static int read_whole(const char *path, uint8_t **out, uint64_t *size_out)
+static int read_whole(const char *path, uint8_t **out, uint64_t *size_out, struct file **exe)
 {
     struct file *f;
     int r = vfs_open_exec(path, &f);
@@ -204,12 +204,47 @@ static int read_whole(const char *path, uint8_t **out, uint64_t *size_out)
     r = size > EXEC_MAX_FILE ? -E2BIG : buf ? 0 : size ? -ENOMEM : -ENOEXEC;
     if (!r && kernel_read(f, 0, buf, size) != (long)size)
         r = -EIO;
-    file_put(f);
+    *exe = r ? NULL : f;    /* kept for /proc/PID/exe */
+    if (r)
+        file_put(f);
     if (r)
         kfree(buf);
     *out = r ? NULL : buf;
     *size_out = size;
     return r;
+}
+
+/* argv or envp as NUL-terminated strings back to back (for /proc/PID/cmdline, environ). */
+static char *join_strings(char *const v[], size_t *len)
+{
+    size_t n = 0;
+    for (size_t i = 0; v && v[i]; i++)
+        n += strlen(v[i]) + 1;
+    char *s = n ? kmalloc(n) : NULL;
+    *len = s ? n : 0;
+    for (size_t i = 0, o = 0; s && v[i]; i++) {
+        memcpy(s + o, v[i], strlen(v[i]) + 1);
+        o += strlen(v[i]) + 1;
+    }
+    return s;
+}
+
+/* Record what procfs shows about the new image; the old values are freed. */
+static void set_exec_info(struct process *p, struct file *exe, char *const argv[], char *const envp[])
+{
+    size_t cl, el;
+    char *c = join_strings(argv, &cl), *e = join_strings(envp, &el);
+    mutex_lock(&p->lock);
+    char *oc = p->cmdline, *oe = p->environ;
+    struct file *ox = p->exe_file;
+    p->cmdline = c, p->cmdline_len = cl;
+    p->environ = e, p->environ_len = el;
+    p->exe_file = exe;
+    mutex_unlock(&p->lock);
+    kfree(oc);
+    kfree(oe);
+    if (ox)
+        file_put(ox);
 }
 
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
@@ -244,7 +279,8 @@ int exec_file(struct process *p, struct user_context *uc, const char *path,
 {
     uint8_t *buf;
     uint64_t size;
-    int r = read_whole(path, &buf, &size);
+    struct file *exe;
+    int r = read_whole(path, &buf, &size, &exe);
     if (r)
         return r;
     struct elf_info info;
@@ -257,6 +293,10 @@ int exec_file(struct process *p, struct user_context *uc, const char *path,
         struct exec_image img = { buf, size, path };
         r = switch_mm(p, uc, &img, &info, argv, envp);
     }
+    if (!r)
+        set_exec_info(p, exe, argv, envp);
+    else
+        file_put(exe);
     kfree(buf);
     return r;
 }

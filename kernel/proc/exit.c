@@ -50,6 +50,7 @@ static void process_finish(struct process *p)
     mm_put(mm);
     files_put(files);
     fs_context_put(fs);
+    proc_free_exec_info(p);
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);
     p->state = PROC_ZOMBIE;

@@ -90,8 +90,9 @@ static int clone_resources(struct process *np, struct process *p, uint64_t f)
     cred_get(np->cred);
     memcpy(np->rlim, p->rlim, sizeof(np->rlim));
     memcpy(np->comm, p->comm, sizeof(np->comm));
+    int r = proc_copy_exec_info_locked(np, p);
     mutex_unlock(&p->lock);
-    return np->mm && np->files && np->fs ? 0 : -ENOMEM;
+    return np->mm && np->files && np->fs && !r ? 0 : -ENOMEM;
 }
 
 static void drop_resources(struct process *np)
@@ -102,6 +103,7 @@ static void drop_resources(struct process *np)
         files_put(np->files);
     if (np->fs)
         fs_context_put(np->fs);
+    proc_free_exec_info(np);
     np->mm = NULL;
     np->files = NULL;
     np->fs = NULL;

@@ -2,6 +2,7 @@
 // Process and thread objects, the per-thread user-mode loop, and starting init.
 #include <ostd/task.h>
 #include <ostd/heap.h>
+#include <ostd/time.h>
 #include <ostd/user.h>
 #include <ostd/vm_space.h>
 #include <ostd/console.h>
@@ -27,6 +28,53 @@ static struct list_head all_procs = LIST_HEAD_INIT(all_procs);   /* guarded by t
 struct thread *thread_current(void) { return task_data(task_current()); }
 
 struct mm *current_mm(void) { return current_proc()->mm; }
+
+int proc_next_pid_locked(int after)
+{
+    int best = -1;
+    struct list_head *l;
+    list_for_each(l, &all_procs) {
+        int pid = list_entry(l, struct process, all_node)->pid;
+        if (pid > after && (best < 0 || pid < best))
+            best = pid;
+    }
+    return best;
+}
+
+static char *dup_bytes(const char *s, size_t len)
+{
+    char *d = len ? kmalloc(len) : NULL;
+    if (d)
+        memcpy(d, s, len);
+    return d;
+}
+
+int proc_copy_exec_info_locked(struct process *np, struct process *p)
+{
+    np->cmdline = dup_bytes(p->cmdline, p->cmdline_len);
+    np->environ = dup_bytes(p->environ, p->environ_len);
+    np->cmdline_len = np->cmdline ? p->cmdline_len : 0;
+    np->environ_len = np->environ ? p->environ_len : 0;
+    np->exe_file = p->exe_file;
+    if (np->exe_file)
+        file_get(np->exe_file);
+    np->oom_score_adj = p->oom_score_adj;
+    return (np->cmdline || !p->cmdline_len) && (np->environ || !p->environ_len) ? 0 : -ENOMEM;
+}
+
+void proc_free_exec_info(struct process *p)
+{
+    mutex_lock(&p->lock);
+    struct file *exe = p->exe_file;
+    kfree(p->cmdline);
+    kfree(p->environ);
+    p->cmdline = p->environ = NULL;
+    p->cmdline_len = p->environ_len = 0;
+    p->exe_file = NULL;
+    mutex_unlock(&p->lock);
+    if (exe)
+        file_put(exe);
+}
 
 struct process *proc_find_locked(int pid)
 {
@@ -82,6 +130,7 @@ struct process *process_alloc(void)
         return NULL;
     }
     mutex_init(&p->lock);
+    p->start_ns = clock_monotonic_ns();
     list_init(&p->threads);
     list_init(&p->children);
     list_init(&p->sibling);

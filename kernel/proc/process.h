@@ -53,6 +53,13 @@ struct process {
     uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */
     uint64_t child_runtime_ns;      /* of reaped children; guarded by tasklist_lock */
 
+    /* What procfs shows (cmdline, environ, exe, stat); set at exec, copied at fork. */
+    char *cmdline, *environ;        /* guarded by lock: NUL-terminated strings back to back */
+    size_t cmdline_len, environ_len;
+    struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
+    uint64_t start_ns;              /* monotonic time of creation; immutable */
+    int oom_score_adj;              /* guarded by lock */
+
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */
 };
@@ -77,6 +84,14 @@ struct mm *current_mm(void);
 
 /* Find a live or zombie process by pid; tasklist_lock held. */
 struct process *proc_find_locked(int pid);
+
+/* The smallest pid > after among live and zombie processes, or -1; tasklist_lock held. */
+int proc_next_pid_locked(int after);
+
+/* fork: copy procfs data (cmdline, environ, exe) from p to np; p->lock held. 0 or -ENOMEM. */
+int proc_copy_exec_info_locked(struct process *np, struct process *p) __must_check;
+/* Drop what proc_copy_exec_info_locked or exec set; at exit. */
+void proc_free_exec_info(struct process *p);
 
 /* Does process group pgid exist (in session sid; sid < 0: any)? tasklist_lock held. */
 bool proc_pgrp_exists_locked(int pgid, int sid);

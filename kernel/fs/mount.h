@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MPL-2.0
+// mount(2), umount2(2), pivot_root(2) and the file-system types mount(2) can create.
+#ifndef KEEL_FS_MOUNT_H
+#define KEEL_FS_MOUNT_H
+
+#include "syscall/syscall.h"
+#include "fs/dcache.h"
+
+struct fs_type {
+    const char *name;
+    /* A new instance for the mount data string; *root gets a dentry reference. */
+    int (*make)(const char *data, struct dentry **root);
+    bool nodev;     /* listed as "nodev" in /proc/filesystems */
+};
+
+/* Every type mount(2) knows, NULL-terminated (for /proc/filesystems). */
+extern const struct fs_type *const fs_types[];
+
+/* File systems provided elsewhere. */
+int procfs_make(const char *data, struct dentry **root) __must_check;
+int sysfs_make(const char *data, struct dentry **root) __must_check;
+
+long sys_mount(struct sys_call *c);
+long sys_umount2(struct sys_call *c);
+long sys_pivot_root(struct sys_call *c);
+
+#endif
