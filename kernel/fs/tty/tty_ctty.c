@@ -102,6 +102,8 @@ static long ctty_set_pgrp_locked(struct tty *t, struct process *p, uptr_t arg)
         return -EFAULT;
     if (pgrp < 0)
         return -EINVAL;
+    if (!proc_pgrp_exists_locked(pgrp, -1))
+        return -ESRCH;
     if (!proc_pgrp_exists_locked(pgrp, p->sid))
         return -EPERM;
     t->pgrp = pgrp;     /* FIXME: SIGTTOU for a background caller (signals issue) */
