@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MPL-2.0
 # Interactive TTY test: /init reads from the console while the harness types at its prompts
-# (canonical editing with DEL and ^U, ^D as end of file, a raw VMIN read). Keel (q35) and Linux.
+# (canonical editing with DEL and ^U, ^D as end of file, a raw VMIN read, poll and FIONREAD). Keel (q35) and Linux.
 
 TTY_IA_BIN  := $(BUILD)/userland/boot/tty_interactive
 TTY_IA_CPIO := $(BUILD)/initramfs-tty-interactive.cpio
 TTY_IA_SEND := --send-after 'READY1>' 'hellp\x7fo keel\r' \
                --send-after 'READY2>' 'junk\x15second\r' \
                --send-after 'READY3>' '\x04' \
-               --send-after 'READY4>' 'a\rb'
+               --send-after 'READY4>' 'a\rb' \
+               --send-after 'READY5>' 'z\r'
 
 $(TTY_IA_BIN): tests/boot/tty_interactive.c $(USER_LIB_SRCS) $(USER_LIB_HDRS)
 	@mkdir -p $(@D)

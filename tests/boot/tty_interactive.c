@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // Interactive TTY test (/init): the harness types at each prompt; canonical editing, EOF and raw reads.
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -20,7 +21,7 @@ static long read_line(char *buf, size_t size)
 int main(void)
 {
     char buf[128];
-    tap_plan(6);
+    tap_plan(9);
     prompt("READY1> ");
     read_line(buf, sizeof(buf));
     tap_ok(strcmp(buf, "hello keel\n") == 0, "canonical read: a whole line, CR mapped to NL, DEL erased a character");
@@ -48,6 +49,14 @@ int main(void)
     write(1, "\n", 1);
     tap_ok(n == 3 && memcmp(buf, "a\nb", 3) == 0, "raw read: VMIN=3 returns three bytes (ICRNL still maps CR)");
     tcsetattr(0, TCSANOW, &orig);
+    prompt("READY5> ");
+    struct pollfd pf = { 0, POLLIN, 0 };
+    tap_eq_long(poll(&pf, 1, 20000), 1, "poll on the console wakes when a line arrives");
+    int avail = -1;
+    ioctl(0, FIONREAD, &avail);
+    tap_eq_long(avail, 2, "FIONREAD counts the pending line");
+    read_line(buf, sizeof(buf));
+    tap_ok(strcmp(buf, "z\n") == 0, "the line polled for is read");
     tap_ok(1, "the interactive session finished");
     tap_finish();
 }

@@ -62,7 +62,7 @@ static long do_poll(struct linux_pollfd *k, unsigned n, uint64_t deadline)
     return r;
 }
 
-static long poll_common(uptr_t ufds, uint64_t nfds, uint64_t deadline)
+static long poll_common(uptr_t ufds, uint32_t nfds, uint64_t deadline)
 {
     if (nfds > files_limit())
         return -EINVAL;
@@ -82,7 +82,7 @@ long sys_poll(struct sys_call *c)
 {
     int ms = (int)c->arg[2];
     uint64_t deadline = ms < 0 ? POLL_FOREVER : clock_monotonic_ns() + (uint64_t)ms * 1000000;
-    return poll_common(uptr(c->arg[0]), c->arg[1], deadline);
+    return poll_common(uptr(c->arg[0]), (uint32_t)c->arg[1], deadline);   /* nfds is an unsigned int */
 }
 
 long sys_ppoll(struct sys_call *c)
@@ -93,7 +93,7 @@ long sys_ppoll(struct sys_call *c)
         r = poll_check_sigmask(uptr(c->arg[3]), c->arg[4]);
     if (r)
         return r;
-    r = poll_common(uptr(c->arg[0]), c->arg[1], deadline);
+    r = poll_common(uptr(c->arg[0]), (uint32_t)c->arg[1], deadline);
     poll_put_remaining_ts(uptr(c->arg[2]), deadline);
     return r;
 }

@@ -232,27 +232,29 @@ static uint32_t tty_poll(struct file *f, struct poll_table *pt)
 
 static long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg) { return tty_ioctl(&console_tty, cmd, arg); }
 
-/* /dev/console: never becomes a controlling terminal by opening it (as Linux). */
+/* Every TTY node: start the input side. /dev/console never becomes a controlling terminal by open (as Linux). */
 static int console_open(struct file *f) { return tty_start(&console_tty); }
 
-/* /dev/ttyS0: a session leader without one acquires it, unless O_NOCTTY. */
-static int serial_open(struct file *f)
+/*
+ * The controlling-terminal checks run in open_wait, after vfs_lock is
+ * dropped, so vfs_lock is never taken before tasklist_lock.
+ * /dev/ttyS0: a session leader without a terminal acquires it, unless O_NOCTTY.
+ */
+static int serial_open_wait(struct file *f)
 {
-    int r = tty_start(&console_tty);
-    if (!r && !(f->flags & O_NOCTTY))
+    if (!(f->flags & O_NOCTTY))
         tty_ctty_open(&console_tty);
-    return r;
+    return 0;
 }
 
 /* /dev/tty: the caller's controlling terminal, ENXIO without one. */
-static int current_open(struct file *f)
+static int current_open_wait(struct file *f)
 {
-    int r = tty_start(&console_tty);
-    return r ? r : tty_ctty_is_current(&console_tty) ? 0 : -ENXIO;
+    return tty_ctty_is_current(&console_tty) ? 0 : -ENXIO;
 }
 
-#define TTY_OPS(openfn) { .open = openfn, .read = tty_read, .write = tty_write, \
-                          .ioctl = tty_file_ioctl, .poll = tty_poll }
-const struct file_ops tty_console_ops = TTY_OPS(console_open);
-const struct file_ops tty_serial_ops = TTY_OPS(serial_open);
-const struct file_ops tty_current_ops = TTY_OPS(current_open);
+#define TTY_OPS(wait) { .open = console_open, .open_wait = wait, .read = tty_read, \
+                        .write = tty_write, .ioctl = tty_file_ioctl, .poll = tty_poll }
+const struct file_ops tty_console_ops = TTY_OPS(0);
+const struct file_ops tty_serial_ops = TTY_OPS(serial_open_wait);
+const struct file_ops tty_current_ops = TTY_OPS(current_open_wait);
