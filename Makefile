@@ -30,6 +30,7 @@ include kernel/kernel.mk
 -include tests/abi/abi.mk
 -include tests/boot/panic.mk
 -include tests/image/image.mk
+-include tests/boot/tty.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

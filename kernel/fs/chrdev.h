@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Character devices by major:minor (mem devices and the console).
+// Character devices by major:minor (mem devices and the TTYs).
 #ifndef KEEL_FS_CHRDEV_H
 #define KEEL_FS_CHRDEV_H
 
@@ -7,7 +7,6 @@
 
 /* The operations of device rdev (a Linux dev_t), or -ENXIO. */
 int chrdev_ops(uint64_t rdev, const struct file_ops **ops) __must_check;
-extern const struct file_ops console_ops;
 
 struct chrdev_node { const char *name; uint32_t major, minor, mode; };
 /* The nodes a devtmpfs-like /dev holds at boot. */

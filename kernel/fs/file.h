@@ -11,6 +11,7 @@
 #include <uapi/fcntl.h>
 
 struct file;
+struct poll_table;
 
 struct file_ops {
     /* Called once by file_open with the new file; may replace nothing, may fail. */
@@ -23,6 +24,12 @@ struct file_ops {
     int (*open_wait)(struct file *f);
     /* Device- or file-specific ioctl; -ENOTTY when the request is unknown. */
     long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+    /*
+     * Readiness as EPOLLIN/OUT/ERR/HUP/RDHUP/PRI bits. Calls poll_wait(pt, wq)
+     * (fs/poll/poll.h) on each queue that signals a change before looking at
+     * the state; pt may be NULL. Must not block. NULL: always ready.
+     */
+    uint32_t (*poll)(struct file *f, struct poll_table *pt);
     bool seekable;
 };
 

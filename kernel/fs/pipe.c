@@ -6,6 +6,7 @@
 #include <uapi/fcntl.h>
 #include "fs/pipe.h"
 #include "fs/dcache.h"
+#include "fs/poll/poll.h"
 #include <ostd/user.h>
 #include <uapi/ioctls.h>
 
@@ -54,6 +55,7 @@ static long pipe_read(struct file *f, struct iov_iter *to, uint64_t *pos)
                 done += c;
             }
             mutex_unlock(&p->lock);
+            atomic_add(&p->seq_out, 1);
             wq_wake_all(&p->wwait);
             return done ? (long)done : -EFAULT;
         }
@@ -110,8 +112,10 @@ static long pipe_write(struct file *f, struct iov_iter *from, uint64_t *pos)
         if (n)
             done += pipe_fill_locked(p, from, n, &fault);
         mutex_unlock(&p->lock);
-        if (n)
+        if (n) {
+            atomic_add(&p->seq_in, 1);
             wq_wake_all(&p->rwait);
+        }
         if (!from->count || fault)
             break;
         if (atomic_load(&f->flags) & O_NONBLOCK)
@@ -141,6 +145,8 @@ static void pipe_release(struct file *f)
         atomic_sub(&p->readers, 1);
     if (FMODE_WRITE(f))
         atomic_sub(&p->writers, 1);
+    atomic_add(&p->seq_in, 1);
+    atomic_add(&p->seq_out, 1);
     wq_wake_all(&p->rwait);
     wq_wake_all(&p->wwait);
     pipe_put(p);
@@ -155,9 +161,48 @@ static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
     return copy_to_user(uptr(arg), &n, sizeof(n)) ? -EFAULT : 0;
 }
 
+static uint32_t pipe_poll(struct file *f, struct poll_table *pt);
+
 static const struct file_ops pipe_ops = {
-    .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+    .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl, .poll = pipe_poll,
 };
+
+/*
+ * A reader sees EPOLLHUP once every writer has gone; a FIFO reader only if a
+ * writer has come since its open (f->pos remembers the writer count then), as Linux.
+ */
+static bool pipe_hung_up(struct file *f, struct pipe *p)
+{
+    if (atomic_load(&p->writers))
+        return false;
+    return f->ops == &pipe_ops || atomic_load(&p->w_counter) != (uint32_t)f->pos;
+}
+
+static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->priv;
+    poll_wait(pt, &p->rwait);
+    poll_wait(pt, &p->wwait);
+    size_t cnt = atomic_load(&p->count);
+    uint32_t m = 0;
+    if (FMODE_READ(f)) {
+        if (cnt)
+            m |= EPOLLIN | EPOLLRDNORM;
+        if (pipe_hung_up(f, p))
+            m |= EPOLLHUP;
+    }
+    if (FMODE_WRITE(f)) {
+        if (PIPE_SIZE - cnt >= PIPE_BUF)
+            m |= EPOLLOUT | EPOLLWRNORM;
+        if (!atomic_load(&p->readers))
+            m |= EPOLLERR;
+    }
+    if (pt) {
+        pt->seq_in = atomic_load(&p->seq_in);
+        pt->seq_out = atomic_load(&p->seq_out);
+    }
+    return m;
+}
 
 int pipe_create(struct inode *ino, uint32_t flags, struct file **rd, struct file **wr)
 {
@@ -222,5 +267,6 @@ static int fifo_open_wait(struct file *f)
 }
 
 const struct file_ops fifo_ops = {
-    .open = fifo_open, .open_wait = fifo_open_wait, .read = pipe_read, .write = pipe_write, .release = pipe_release, .ioctl = pipe_ioctl,
+    .open = fifo_open, .open_wait = fifo_open_wait, .read = pipe_read, .write = pipe_write,
+    .release = pipe_release, .ioctl = pipe_ioctl, .poll = pipe_poll,
 };

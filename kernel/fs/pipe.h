@@ -15,6 +15,7 @@ struct pipe {
     uint32_t readers, writers;  /* atomic */
     uint32_t refcount;          /* atomic: ends and the FIFO inode */
     uint32_t r_counter, w_counter;  /* atomic: FIFO opens so far, for blocking opens */
+    uint32_t seq_in, seq_out;   /* atomic: writes and reads so far (edge-triggered epoll) */
     struct waitqueue rwait, wwait;
 };
 

@@ -134,6 +134,20 @@ class Run:
         self.partial = b""
         self.stderr = b""
         self.log = open(args.log, "w", encoding="utf-8") if args.log else None
+        # --send-after: (pattern, regex, bytes) answered in order, one per trigger.
+        self.sends = [(p, re.compile(p), unescape(t)) for p, t in args.send_after]
+        self.outbox = b""
+        self.partial_sent = False   # the unfinished line already triggered a send
+
+    def check_send(self, text, partial=False):
+        """Queue the next --send-after text if its pattern matches this output."""
+        if not self.sends or (partial and self.partial_sent):
+            return
+        _, rx, data = self.sends[0]
+        if rx.search(text):
+            self.sends.pop(0)
+            self.outbox += data
+            self.partial_sent = partial
 
     def on_serial(self, data):
         """Take a chunk of serial bytes; complete lines go to on_line.
@@ -153,6 +167,9 @@ class Run:
         self.partial = rest + hold
         for raw in complete:
             self.on_line(raw)
+            self.partial_sent = False
+        if rest:
+            self.check_send(clean_line(rest), partial=True)
         if self.unmatched and rest:
             pending = clean_line(rest)
             self.unmatched = [p for p in self.unmatched
@@ -166,6 +183,8 @@ class Run:
             self.log.flush()
         if self.parser:
             self.parser.feed(line)
+        if not self.partial_sent:
+            self.check_send(line)
         for pattern, rx in self.expect:
             if pattern in self.unmatched and rx.search(line):
                 self.unmatched.remove(pattern)
@@ -185,6 +204,11 @@ class Run:
 
     def expectations_met(self):
         return not self.unmatched and (self.parser is None or self.parser.complete())
+
+
+def unescape(text):
+    """TEXT of --send-after with C-style escapes (\\n, \\r, \\x03) turned into bytes."""
+    return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
 
 
 def stop(proc):
@@ -230,6 +254,7 @@ def pump(run, proc):
                 open_streams -= 1
             elif key.data == "serial":
                 run.on_serial(data)
+                send_pending(run, proc)
             else:
                 run.stderr += data
         if run.fail_hit and fail_deadline is None:
@@ -242,6 +267,17 @@ def pump(run, proc):
     except subprocess.TimeoutExpired:
         return "timeout"
     return "exited"
+
+
+def send_pending(run, proc):
+    """Write what --send-after queued to the guest's serial input."""
+    if run.outbox and proc.stdin:
+        data, run.outbox = run.outbox, b""
+        try:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
 
 
 def qemu_error(stderr):
@@ -315,7 +351,8 @@ def run_once(args):
             os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
         run = Run(args)
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+        stdin = subprocess.PIPE if args.send_after else subprocess.DEVNULL
+        proc = subprocess.Popen(cmd, stdin=stdin,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         try:
@@ -381,6 +418,11 @@ def parse_args(argv):
     mode.add_argument("--tap", action="store_true", help="require a clean TAP stream")
     mode.add_argument("--ktest", action="store_true",
                       help="require clean KTEST PASS/FAIL lines and summary")
+    chk.add_argument("--send-after", nargs=2, action="append", default=[],
+                     metavar=("REGEX", "TEXT"),
+                     help="once REGEX appears in the serial output (a line or an unfinished "
+                          "prompt), send TEXT to the guest's serial input; C escapes such as "
+                          "\\n and \\x03 are decoded; repeatable, answered in order")
     chk.add_argument("--exit-status", type=int, default=None,
                      help="required QEMU exit status (isa-debug-exit code c "
                           "gives (c<<1)|1; ACPI power-off gives 0)")

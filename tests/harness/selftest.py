@@ -148,6 +148,29 @@ class SerialTests(unittest.TestCase):
         self.assertIn("banner", qemu_run.judge(run, "exited", 0))
 
 
+class SendAfterTests(unittest.TestCase):
+    def test_prompt_triggers_send_once(self):
+        run = make_run(["--send-after", "login: $", "root\\n"])
+        run.on_serial(b"boot\nlog")
+        self.assertEqual(run.outbox, b"")
+        run.on_serial(b"in: ")
+        self.assertEqual(run.outbox, b"root\n")
+        run.on_serial(b"again login: \n")
+        self.assertEqual(run.outbox, b"root\n")
+
+    def test_sends_answer_in_order(self):
+        run = make_run(["--send-after", "one", "1\\r", "--send-after", "two", "\\x03"])
+        run.on_serial(b"two\n")
+        self.assertEqual(run.outbox, b"")
+        run.on_serial(b"one two\n")
+        self.assertEqual(run.outbox, b"1\r")
+        run.on_serial(b"and two\n")
+        self.assertEqual(run.outbox, b"1\r\x03")
+
+    def test_no_send_keeps_stdin_closed(self):
+        self.assertEqual(make_run().sends, [])
+
+
 class CommandTests(unittest.TestCase):
     def command(self, extra):
         args = qemu_run.parse_args(["--kernel", __file__] + extra)

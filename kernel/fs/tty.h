@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MPL-2.0
+// The TTY layer's interface to the rest of the kernel: device operations and the signal hook.
+#ifndef KEEL_FS_TTY_H
+#define KEEL_FS_TTY_H
+
+#include "fs/file.h"
+
+/* The serial console's TTY as /dev/console (5:1) and /dev/ttyS0 (4:64); /dev/tty (5:0) is the caller's controlling terminal. */
+extern const struct file_ops tty_console_ops;
+extern const struct file_ops tty_serial_ops;
+extern const struct file_ops tty_current_ops;
+
+/*
+ * Send sig to every process of group pgrp (job-control keys, hang-ups).
+ * Called from the TTY's input task (task context, no TTY lock held).
+ * FIXME: a stub returning -ENOSYS that only logs the request, until kernel/signal
+ * lands; the signals issue replaces its body (kernel/fs/tty/tty_signal.c).
+ */
+int tty_signal_pgrp(int pgrp, int sig);
+
+#endif

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MPL-2.0
+// Controlling terminals and the foreground process group (job-control bookkeeping).
+#include <ostd/user.h>
+#include <uapi/errno.h>
+#include <uapi/ioctls.h>
+#include <uapi/signal.h>
+#include "fs/tty.h"
+#include "fs/tty/tty_ctty.h"
+#include "proc/process.h"
+
+/*
+ * Lock order: tasklist_lock -> tty->lock. A session owns t while t->sid names
+ * it; a session whose leader is gone frees the terminal for the next one.
+ * FIXME: the session leader's exit does not yet hang up the terminal (SIGHUP).
+ */
+static bool session_alive_locked(int sid)
+{
+    if (sid <= 0)
+        return false;
+    struct process *p = proc_find_locked(sid);
+    return p && p->state == PROC_ALIVE && p->sid == sid;
+}
+
+static struct process *caller(void)
+{
+    struct thread *th = thread_current();
+    return th ? th->proc : NULL;
+}
+
+static void ctty_lock(struct tty *t)
+{
+    mutex_lock(&tasklist_lock);
+    mutex_lock(&t->lock);
+}
+
+static void ctty_unlock(struct tty *t)
+{
+    mutex_unlock(&t->lock);
+    mutex_unlock(&tasklist_lock);
+}
+
+/* Both locks held. */
+static void ctty_take_locked(struct tty *t, struct process *p)
+{
+    t->sid = p->sid;
+    t->pgrp = p->pgid;
+}
+
+void tty_ctty_open(struct tty *t)
+{
+    struct process *p = caller();
+    if (!p)
+        return;
+    ctty_lock(t);
+    if (p->pid == p->sid && t->sid != p->sid && !session_alive_locked(t->sid))
+        ctty_take_locked(t, p);
+    ctty_unlock(t);
+}
+
+bool tty_ctty_is_current(struct tty *t)
+{
+    struct process *p = caller();
+    if (!p)
+        return false;
+    ctty_lock(t);
+    bool r = t->sid && t->sid == p->sid;
+    ctty_unlock(t);
+    return r;
+}
+
+/* TIOCSCTTY: arg 1 steals the terminal from another session (privileged: everyone is root so far). */
+static long ctty_set_locked(struct tty *t, struct process *p, uint64_t arg)
+{
+    if (p->pid == p->sid && t->sid == p->sid)
+        return 0;
+    if (p->pid != p->sid)
+        return -EPERM;
+    if (session_alive_locked(t->sid) && arg != 1)
+        return -EPERM;
+    ctty_take_locked(t, p);
+    return 0;
+}
+
+/* TIOCNOTTY: the leader gives the terminal up and hangs up its foreground group. */
+static long ctty_drop_locked(struct tty *t, struct process *p, int *hup_pgrp)
+{
+    if (!t->sid || t->sid != p->sid)
+        return -ENOTTY;
+    if (p->pid == p->sid) {
+        *hup_pgrp = t->pgrp;
+        t->sid = t->pgrp = 0;
+    }
+    return 0;   /* FIXME: a non-leader cannot detach alone (no per-process ctty yet) */
+}
+
+static long ctty_set_pgrp_locked(struct tty *t, struct process *p, uptr_t arg)
+{
+    int pgrp;
+    if (!t->sid || t->sid != p->sid)
+        return -ENOTTY;
+    if (copy_from_user(&pgrp, arg, sizeof(pgrp)))
+        return -EFAULT;
+    if (pgrp < 0)
+        return -EINVAL;
+    if (!proc_pgrp_exists_locked(pgrp, -1))
+        return -ESRCH;
+    if (!proc_pgrp_exists_locked(pgrp, p->sid))
+        return -EPERM;
+    t->pgrp = pgrp;     /* FIXME: SIGTTOU for a background caller (signals issue) */
+    return 0;
+}
+
+static long ctty_get_locked(struct tty *t, struct process *p, uptr_t arg, int value)
+{
+    if (!t->sid || t->sid != p->sid)
+        return -ENOTTY;
+    return copy_to_user(arg, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
+long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
+{
+    struct process *p = caller();
+    if (cmd != TIOCSCTTY && cmd != TIOCNOTTY && cmd != TIOCGPGRP && cmd != TIOCSPGRP && cmd != TIOCGSID)
+        return -ENOIOCTLCMD;
+    if (!p)
+        return -ENOTTY;
+    int hup = 0;
+    long r;
+    ctty_lock(t);
+    switch (cmd) {
+    case TIOCSCTTY: r = ctty_set_locked(t, p, arg); break;
+    case TIOCNOTTY: r = ctty_drop_locked(t, p, &hup); break;
+    case TIOCGPGRP: r = ctty_get_locked(t, p, uptr(arg), t->pgrp); break;
+    case TIOCGSID:  r = ctty_get_locked(t, p, uptr(arg), t->sid); break;
+    default:        r = ctty_set_pgrp_locked(t, p, uptr(arg)); break;
+    }
+    ctty_unlock(t);
+    if (hup > 0) {
+        (void)tty_signal_pgrp(hup, SIGHUP);
+        (void)tty_signal_pgrp(hup, SIGCONT);
+    }
+    return r;
+}

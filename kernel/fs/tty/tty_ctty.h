@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MPL-2.0
+// Controlling terminals and the foreground process group (job-control bookkeeping).
+#ifndef KEEL_FS_TTY_CTTY_H
+#define KEEL_FS_TTY_CTTY_H
+
+#include "fs/tty/tty.h"
+
+/* Open without O_NOCTTY: a session leader with no terminal acquires a free t. */
+void tty_ctty_open(struct tty *t);
+/* Is t the calling process's controlling terminal? */
+bool tty_ctty_is_current(struct tty *t);
+/* TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID; -ENOIOCTLCMD for other requests. */
+long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg);
+
+#endif

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MPL-2.0
+// The serial console TTY: interrupt-driven input task, read (VMIN/VTIME), write, poll, open.
+#include <ostd/console.h>
+#include <ostd/heap.h>
+#include <ostd/time.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include "fs/tty.h"
+#include "fs/tty/tty.h"
+#include "fs/tty/tty_ctty.h"
+#include "fs/poll/poll.h"
+
+/* Defaults of a Linux serial console: cooked, echoing, ^C/^\/^Z signals. */
+struct tty console_tty = {
+    .rx_lock = SPINLOCK_INIT("tty.rx"),
+    .raw_wq = { .lock = SPINLOCK_INIT("tty.raw_wq"), .waiters = LIST_HEAD_INIT(console_tty.raw_wq.waiters) },
+    .lock = { .lock = SPINLOCK_INIT("tty"),
+              .wq = { .lock = SPINLOCK_INIT("tty.wq"), .waiters = LIST_HEAD_INIT(console_tty.lock.wq.waiters) } },
+    .rwait = { .lock = SPINLOCK_INIT("tty.rwait"), .waiters = LIST_HEAD_INIT(console_tty.rwait.waiters) },
+    .termios = {
+        .c_iflag = ICRNL | IXON, .c_oflag = OPOST | ONLCR,
+        .c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL,
+        .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+        .c_cc = { [VINTR] = 3, [VQUIT] = 0x1c, [VERASE] = 0x7f, [VKILL] = 0x15, [VEOF] = 4,
+                  [VTIME] = 0, [VMIN] = 1, [VSTART] = 0x11, [VSTOP] = 0x13, [VSUSP] = 0x1a,
+                  [VREPRINT] = 0x12, [VDISCARD] = 0x0f, [VWERASE] = 0x17, [VLNEXT] = 0x16 },
+    },
+};
+
+/* IRQ context: queue the byte for the input task (dropped when the ring is full). */
+static void tty_rx_irq(void *ctx, uint8_t byte)
+{
+    struct tty *t = ctx;
+    unsigned long f = spin_lock_irqsave(&t->rx_lock);
+    if (t->raw_count < TTY_RAW_SIZE) {
+        t->raw[(t->raw_head + t->raw_count) % TTY_RAW_SIZE] = byte;
+        t->raw_count++;
+    }
+    spin_unlock_irqrestore(&t->rx_lock, f);
+    wq_wake_all(&t->raw_wq);
+}
+
+static int raw_pop(struct tty *t)
+{
+    int c = -1;
+    unsigned long f = spin_lock_irqsave(&t->rx_lock);
+    if (t->raw_count) {
+        c = t->raw[t->raw_head];
+        t->raw_head = (t->raw_head + 1) % TTY_RAW_SIZE;
+        t->raw_count--;
+    }
+    spin_unlock_irqrestore(&t->rx_lock, f);
+    return c;
+}
+
+static bool raw_pending(struct tty *t) { return atomic_load(&t->raw_count) != 0; }
+
+/* One received byte through the line discipline; signals go out with no TTY lock held. */
+static void tty_input_byte(struct tty *t, uint8_t c)
+{
+    int sig = 0;
+    mutex_lock(&t->lock);
+    ldisc_receive_locked(t, c, &sig);
+    int pgrp = t->pgrp;
+    mutex_unlock(&t->lock);
+    wq_wake_all(&t->rwait);
+    if (sig && pgrp > 0)
+        (void)tty_signal_pgrp(pgrp, sig);
+}
+
+/* The input task: the line discipline runs here, in task context, not in the IRQ handler. */
+static void tty_input_task(void *arg)
+{
+    struct tty *t = arg;
+    for (;;) {
+        wait_event(&t->raw_wq, raw_pending(t));
+        int c;
+        while ((c = raw_pop(t)) >= 0)
+            tty_input_byte(t, (uint8_t)c);
+    }
+}
+
+static struct mutex start_lock = { .lock = SPINLOCK_INIT("tty.start"),
+    .wq = { .lock = SPINLOCK_INIT("tty.start.wq"), .waiters = LIST_HEAD_INIT(start_lock.wq.waiters) } };
+static bool started;   /* guarded by start_lock */
+
+int tty_start(struct tty *t)
+{
+    int r = 0;
+    mutex_lock(&start_lock);
+    if (!started) {
+        struct task *task = task_spawn("tty-input", tty_input_task, t, -1);
+        if (task) {
+            task_put(task);
+            console_set_rx_handler(tty_rx_irq, t);
+            started = true;
+        } else {
+            r = -ENOMEM;
+        }
+    }
+    mutex_unlock(&start_lock);
+    return r;
+}
+
+/* ---- reads ---- */
+
+struct read_req {
+    char *buf;
+    size_t want, got;
+    uint64_t deadline;          /* VTIME; POLL_FOREVER: none */
+};
+
+/* Sleep until new input (seq moves past seen) or the deadline; false on timeout. */
+static bool wait_input(struct tty *t, uint32_t seen, uint64_t deadline)
+{
+    struct wq_entry e = { .queued = false };
+    bool ok = true;
+    wq_prepare(&t->rwait, &e);
+    if (atomic_load(&t->seq_in) == seen) {
+        if (deadline == POLL_FOREVER) {
+            wq_sleep();
+        } else {
+            uint64_t now = clock_monotonic_ns();
+            ok = now < deadline && (wq_sleep_timeout(deadline - now), clock_monotonic_ns() < deadline);
+        }
+    }
+    wq_finish(&t->rwait, &e);
+    return ok;
+}
+
+/* Non-canonical completion rules of VMIN/VTIME; (re)starts the VTIME timer. */
+static bool raw_done(struct read_req *rq, size_t before, uint8_t vmin, uint8_t vtime)
+{
+    size_t target = vmin ? MIN((size_t)vmin, rq->want) : 1;
+    if (rq->got >= target || (!vmin && !vtime))
+        return true;
+    if (vtime) {
+        uint64_t span = (uint64_t)vtime * 100000000ull;
+        if (!vmin && rq->deadline == POLL_FOREVER)     /* one timeout for the whole read */
+            rq->deadline = clock_monotonic_ns() + span;
+        else if (vmin && rq->got > before)              /* an inter-byte timer, from the first byte */
+            rq->deadline = clock_monotonic_ns() + span;
+    }
+    return false;
+}
+
+static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
+{
+    for (;;) {
+        mutex_lock(&t->lock);
+        uint32_t seen = atomic_load(&t->seq_in);
+        bool canon = L_CANON(t);
+        uint8_t vmin = t->termios.c_cc[VMIN], vtime = t->termios.c_cc[VTIME];
+        size_t before = rq->got;
+        long r = ldisc_read_locked(t, rq->buf + rq->got, rq->want - rq->got);
+        mutex_unlock(&t->lock);
+        if (canon && r >= 0)
+            return r;
+        if (r > 0)
+            rq->got += (size_t)r;
+        if (!canon && raw_done(rq, before, vmin, vtime))
+            return (long)rq->got;
+        if (atomic_load(&f->flags) & O_NONBLOCK)
+            return rq->got ? (long)rq->got : -EAGAIN;
+        /* FIXME: -ERESTARTSYS on signals, SIGTTIN for background readers (signals issue). */
+        if (!wait_input(t, seen, rq->deadline))
+            return (long)rq->got;
+    }
+}
+
+static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
+{
+    struct tty *t = &console_tty;
+    if (!to->count)
+        return 0;
+    struct read_req rq = { .want = MIN(to->count, (size_t)TTY_BUF_SIZE), .deadline = POLL_FOREVER };
+    rq.buf = kmalloc(rq.want);
+    if (!rq.buf)
+        return -ENOMEM;
+    long r = tty_read_wait(t, f, &rq);
+    if (r > 0) {
+        bool fault = false;
+        iov_copy_to(to, rq.buf, (size_t)r, &fault);
+        if (fault)
+            r = -EFAULT;    /* FIXME: the bytes are lost, as Linux loses them on a fault */
+    }
+    kfree(rq.buf);
+    return r;
+}
+
+/* ---- writes ---- */
+
+/*
+ * Output is written in whole 2048-byte chunks, as Linux's tty layer does: a
+ * fault inside a chunk discards it, and the call returns what earlier chunks
+ * wrote, or -EFAULT if none.
+ * FIXME: OPOST/ONLCR are always in effect (the framework's console adds CR before LF).
+ */
+#define TTY_CHUNK 2048
+
+static long tty_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+{
+    char *buf = kmalloc(TTY_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    long written = 0;
+    bool fault = false;
+    while (from->count && !fault) {
+        size_t n = iov_copy_from(from, buf, MIN((size_t)TTY_CHUNK, from->count), &fault);
+        if (fault)
+            break;
+        console_write(buf, n);
+        written += (long)n;
+    }
+    kfree(buf);
+    return written || !fault ? written : -EFAULT;
+}
+
+static uint32_t tty_poll(struct file *f, struct poll_table *pt)
+{
+    struct tty *t = &console_tty;
+    poll_wait(pt, &t->rwait);
+    mutex_lock(&t->lock);
+    uint32_t m = EPOLLOUT | EPOLLWRNORM;
+    if (ldisc_can_read_locked(t))
+        m |= EPOLLIN | EPOLLRDNORM;
+    mutex_unlock(&t->lock);
+    if (pt)
+        pt->seq_in = atomic_load(&t->seq_in);
+    return m;
+}
+
+static long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg) { return tty_ioctl(&console_tty, cmd, arg); }
+
+/* Every TTY node: start the input side. /dev/console never becomes a controlling terminal by open (as Linux). */
+static int console_open(struct file *f) { return tty_start(&console_tty); }
+
+/*
+ * The controlling-terminal checks run in open_wait, after vfs_lock is
+ * dropped, so vfs_lock is never taken before tasklist_lock.
+ * /dev/ttyS0: a session leader without a terminal acquires it, unless O_NOCTTY.
+ */
+static int serial_open_wait(struct file *f)
+{
+    if (!(f->flags & O_NOCTTY))
+        tty_ctty_open(&console_tty);
+    return 0;
+}
+
+/* /dev/tty: the caller's controlling terminal, ENXIO without one. */
+static int current_open_wait(struct file *f)
+{
+    return tty_ctty_is_current(&console_tty) ? 0 : -ENXIO;
+}
+
+#define TTY_OPS(wait) { .open = console_open, .open_wait = wait, .read = tty_read, \
+                        .write = tty_write, .ioctl = tty_file_ioctl, .poll = tty_poll }
+const struct file_ops tty_console_ops = TTY_OPS(0);
+const struct file_ops tty_serial_ops = TTY_OPS(serial_open_wait);
+const struct file_ops tty_current_ops = TTY_OPS(current_open_wait);
