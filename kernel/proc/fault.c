@@ -22,6 +22,16 @@ static int exception_signal(uint64_t vec, int *code)
     }
 }
 
+/* SEGV_ACCERR when a mapping covers addr (the access broke its protection), else SEGV_MAPERR. */
+static int segv_code(struct mm *mm, uint64_t addr)
+{
+    mutex_lock(&mm->lock);
+    struct vma *v = vma_find_locked(mm, addr);
+    bool mapped = v && v->start <= addr;
+    mutex_unlock(&mm->lock);
+    return mapped ? SEGV_ACCERR : SEGV_MAPERR;
+}
+
 void user_exception(struct thread *th)
 {
     struct user_context *uc = th->uctx;
@@ -37,7 +47,7 @@ void user_exception(struct thread *th)
     uint64_t addr = uc->regs.rip;
     if (uc->regs.vector == 14) {
         addr = uc->fault_addr;
-        code = (uc->regs.error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+        code = segv_code(th->proc->mm, addr);
     } else if (uc->regs.vector == 13) {
         addr = 0;
     }

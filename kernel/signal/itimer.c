@@ -12,8 +12,6 @@ long sys_setitimer(struct sys_call *c);
 long sys_getitimer(struct sys_call *c);
 long sys_alarm(struct sys_call *c);
 
-void signal_send_proc_irq(struct process *p, const struct ksiginfo *info);
-
 #define NS_PER_US 1000ULL
 
 struct k_itimerval {
@@ -51,11 +49,14 @@ static void real_timer_set(struct process *p, uint64_t value, uint64_t interval,
     ktimer_cancel(&p->sig.real_timer);
     p->sig.real_deadline = value ? now + value : 0;
     p->sig.real_interval = value ? interval : 0;
-    if (value) {
-        ktimer_init(&p->sig.real_timer, real_timer_fn, p);
+    if (value)
         ktimer_arm(&p->sig.real_timer, p->sig.real_deadline);
-    }
     spin_unlock_irqrestore(&p->sig.itimer_lock, f);
+}
+
+void sig_itimer_init(struct process *p)
+{
+    ktimer_init(&p->sig.real_timer, real_timer_fn, p);
 }
 
 void signal_process_exit(struct process *p)

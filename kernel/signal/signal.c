@@ -50,6 +50,7 @@ static void proc_signal_init(struct process *p)
     spin_init(&p->sig.itimer_lock, "itimer");
     list_init(&p->sig.threads);
     wq_init(&p->sig.stop_wq);
+    sig_itimer_init(p);
 }
 
 static struct sighand *sighand_alloc(void)
@@ -256,7 +257,6 @@ void signal_send_thread(struct thread *t, const struct ksiginfo *info)
 }
 
 /* Called from the itimer callback (interrupt context): no mutex may be taken. */
-void signal_send_proc_irq(struct process *p, const struct ksiginfo *info);
 void signal_send_proc_irq(struct process *p, const struct ksiginfo *info)
 {
     (void)send_common(p, NULL, info);

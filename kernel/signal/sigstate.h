@@ -28,6 +28,10 @@ int sig_dequeue_locked(struct thread *th, ksigset_t mask, struct ksiginfo *out);
 ksigset_t sig_pending_set(struct thread *th);
 /* Notify p's parent that p stopped (why = CLD_STOPPED) or continued (CLD_CONTINUED); tasklist_lock held. */
 void sig_notify_parent_locked(struct process *p, int why, int sig);
+/* Set up p's ITIMER_REAL (disarmed). */
+void sig_itimer_init(struct process *p);
+/* Queue a process-directed signal from interrupt context (no parent notification). */
+void signal_send_proc_irq(struct process *p, const struct ksiginfo *info);
 /* Build a user siginfo. */
 void ksiginfo_to_user(struct k_siginfo *out, const struct ksiginfo *in);
 
