@@ -202,11 +202,11 @@ static void flush_locked(struct process *p, ksigset_t mask)
 static bool blocked_by_all_locked(struct process *p, struct thread *t, int sig)
 {
     if (t)
-        return atomic_load(&t->sig.blocked) & sigbit(sig);
+        return (atomic_load(&t->sig.blocked) | t->sig.real_blocked) & sigbit(sig);
     struct list_head *l;
     list_for_each(l, &p->sig.threads) {
         struct thread *o = list_entry(l, struct thread, sig.node);
-        if (!(atomic_load(&o->sig.blocked) & sigbit(sig)))
+        if (!((atomic_load(&o->sig.blocked) | o->sig.real_blocked) & sigbit(sig)))
             return false;
     }
     return !list_empty(&p->sig.threads);
@@ -352,6 +352,14 @@ void sig_set_blocked(struct thread *th, ksigset_t mask)
     struct process *p = th->proc;
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
     atomic_store(&th->sig.blocked, mask & ~SIG_UNBLOCKABLE);
+    spin_unlock_irqrestore(&p->sig.lock, f);
+}
+
+void sig_set_real_blocked(struct thread *th, ksigset_t mask)
+{
+    struct process *p = th->proc;
+    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    th->sig.real_blocked = mask;
     spin_unlock_irqrestore(&p->sig.lock, f);
 }
 

@@ -60,6 +60,8 @@ struct proc_signal {
 /* Per-thread signal state. */
 struct thread_signal {
     ksigset_t blocked;          /* changed only by the owner, under sig.lock; read atomically */
+    ksigset_t real_blocked;     /* mask before rt_sigtimedwait unblocked its set (counts as blocked
+                                   when deciding to drop an ignored signal); guarded by sig.lock */
     ksigset_t saved_mask;       /* owner only: mask to restore after sigsuspend/sigtimedwait */
     bool restore_mask;          /* owner only: saved_mask is live */
     struct sigpending pending;  /* thread-directed signals; guarded by the process's sig.lock */

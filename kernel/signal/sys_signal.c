@@ -127,10 +127,12 @@ static long timedwait(struct thread *th, ksigset_t set, bool has_timeout, uint64
         return -EAGAIN;
     /* Unblock the awaited signals while sleeping so that sending them wakes this thread. */
     ksigset_t old = atomic_load(&th->sig.blocked);
+    sig_set_real_blocked(th, old);
     sig_set_blocked(th, old & ~set);
     uint64_t left = 0;
     bool intr = signal_sleep_ns(has_timeout ? timeout_ns : 0, &left);
     sig_set_blocked(th, old);
+    sig_set_real_blocked(th, 0);
     sig = sig_dequeue(th, set, info);
     if (sig)
         return sig;
