@@ -143,6 +143,24 @@ static void handle_signal(struct thread *th, int sig, const struct ksiginfo *inf
     }
 }
 
+/*
+ * Is p's process group orphaned (no member has a parent in another group of
+ * the same session)? Job-control stops are discarded there, as POSIX says.
+ */
+static bool pgrp_orphaned(struct process *p)
+{
+    mutex_lock(&tasklist_lock);
+    int pgid = p->pgid;
+    bool orphaned = true;
+    for (struct process *q = proc_next_locked(NULL); q && orphaned; q = proc_next_locked(q)) {
+        struct process *par = q->parent;
+        if (q->pgid == pgid && q->state == PROC_ALIVE && par && par->pgid != pgid && par->sid == q->sid)
+            orphaned = false;
+    }
+    mutex_unlock(&tasklist_lock);
+    return orphaned;
+}
+
 /* A default action that ends or stops the process; returns normally for stop/ignore. */
 static void default_action(struct thread *th, int sig)
 {
@@ -152,6 +170,8 @@ static void default_action(struct thread *th, int sig)
     case SIGDFL_CONT:
         return;
     case SIGDFL_STOP: {
+        if (sig != SIGSTOP && pgrp_orphaned(p))
+            return;
         unsigned long f = spin_lock_irqsave(&p->sig.lock);
         atomic_store(&p->sig.group_stop, true);
         spin_unlock_irqrestore(&p->sig.lock, f);

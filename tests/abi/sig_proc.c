@@ -107,6 +107,7 @@ static void test_default_actions(void)
     }
     tap_eq_long(wait_status(pid, 0), 3 << 8, "ignored and default-ignored signals do nothing");
 
+    shm[0] = 0;
     pid = fork();
     if (pid == 0) {
         sigset_t s;
@@ -118,7 +119,6 @@ static void test_default_actions(void)
         sigprocmask(SIG_UNBLOCK, &s, NULL);
         _exit(0);
     }
-    shm[0] = 0;
     tap_eq_long(wait_status(pid, 0), SIGTERM, "a blocked fatal signal kills once unblocked");
     tap_eq_long(shm[0], 1, "the process ran on while the signal was blocked");
 
@@ -145,9 +145,13 @@ static void test_stop_continue(void)
     st = wait_status(pid, WCONTINUED);
     tap_ok(WIFCONTINUED(st), "SIGCONT resumes the child (WCONTINUED)");
     tap_eq_long(st, 0xffff, "the continue status is 0xffff");
+    /* The child's process group (init's) is orphaned: job-control stops are discarded. */
     kill(pid, SIGTSTP);
+    ms_sleep(100);
+    tap_eq_long(waitpid(pid, &st, WUNTRACED | WNOHANG), 0, "SIGTSTP does not stop a process in an orphaned group");
+    kill(pid, SIGSTOP);
     st = wait_status(pid, WUNTRACED);
-    tap_ok(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP, "SIGTSTP stops by default");
+    tap_ok(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "a continued process can be stopped again");
     siginfo_t si;
     memset(&si, 0, sizeof(si));
     kill(pid, SIGCONT);
@@ -368,7 +372,7 @@ static void test_sigpipe(void)
 int main(void)
 {
     shm = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    tap_plan(63);
+    tap_plan(64);
     test_default_actions();
     test_stop_continue();
     test_sigchld();
