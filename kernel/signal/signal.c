@@ -341,6 +341,8 @@ ksigset_t sig_pending_set(struct thread *th)
 bool signal_pending_current(void)
 {
     struct thread *th = thread_current();
+    if (!th)
+        return false;           /* a pure kernel task (ktests, workers) takes no signals */
     struct process *p = th->proc;
     if (sig_pending_set(th) & ~atomic_load(&th->sig.blocked))
         return true;

@@ -46,7 +46,8 @@ bool signal_may_send_locked(const struct process *p);
 void ksiginfo_user(struct ksiginfo *si, int sig, int code);
 
 /* ---- sleeping ---- */
-/* Should the calling thread stop sleeping (an unblocked signal, a stop or a fatal exit is pending)? */
+/* Should the calling thread stop sleeping (an unblocked signal, a stop or a fatal exit is pending)?
+ * Always false for kernel tasks that are not user threads. */
 bool signal_pending_current(void);
 
 /*
