@@ -172,9 +172,7 @@ static void default_action(struct thread *th, int sig)
     case SIGDFL_STOP: {
         if (sig != SIGSTOP && pgrp_orphaned(p))
             return;
-        unsigned long f = spin_lock_irqsave(&p->sig.lock);
-        atomic_store(&p->sig.group_stop, true);
-        spin_unlock_irqrestore(&p->sig.lock, f);
+        sig_start_group_stop(p);
         do_group_stop(th, sig);
         return;
     }

@@ -187,6 +187,14 @@ static void wake_takers_locked(struct process *p, struct thread *t, int sig)
     }
 }
 
+void sig_start_group_stop(struct process *p)
+{
+    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    atomic_store(&p->sig.group_stop, true);
+    wake_takers_locked(p, NULL, SIGKILL);   /* SIGKILL: wake regardless of masks */
+    spin_unlock_irqrestore(&p->sig.lock, f);
+}
+
 /* Remove the signals of mask from every pending set of p; sig.lock held. */
 static void flush_locked(struct process *p, ksigset_t mask)
 {

@@ -20,6 +20,8 @@ bool sig_ignored(struct process *p, int sig);
 
 /* Set the caller's blocked mask (KILL/STOP removed); sig.lock is taken inside. */
 void sig_set_blocked(struct thread *th, ksigset_t mask);
+/* Stop every thread of p: set the stop flag and wake sleepers so they notice. */
+void sig_start_group_stop(struct process *p);
 /* Record the mask rt_sigtimedwait lifted (0 when done). */
 void sig_set_real_blocked(struct thread *th, ksigset_t mask);
 /* Take the lowest pending signal of mask for th (thread set first, then shared); 0 if none. */
