@@ -74,8 +74,8 @@ bool signal_pending_current(void);
 
 /*
  * Sleep until timeout_ns passes (0: no timeout) or a signal is pending.
- * Returns 0 on timeout, -EINTR-like 1 when a signal interrupted; *left gets
- * the time remaining.
+ * Returns true when a signal cut the sleep short; *left (if not NULL) gets
+ * the time remaining. Task context, user threads only.
  */
 bool signal_sleep_ns(uint64_t timeout_ns, uint64_t *left);
 

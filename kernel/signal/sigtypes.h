@@ -39,10 +39,10 @@ struct sighand {
 
 /*
  * Per-process signal state. Lock order: tasklist_lock -> process.lock ->
- * sig.lock -> sighand.lock -> itimer_lock is NOT nested: the itimer callback
- * takes itimer_lock, releases it, then sends (takes sig.lock).
- * sig.lock is an IRQ-saving spinlock because the itimer callback sends from
- * interrupt context.
+ * sig.lock -> sighand.lock -> wait-queue and task locks (wake-ups).
+ * itimer_lock is never held together with sig.lock: the itimer callback
+ * re-arms under itimer_lock, drops it, then sends. sig.lock is an IRQ-saving
+ * spinlock because that callback sends from interrupt context.
  */
 struct proc_signal {
     spinlock_t lock;
