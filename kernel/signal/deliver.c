@@ -87,8 +87,9 @@ static int setup_frame(struct thread *th, int sig, const struct ksiginfo *info,
     if (!(ka->flags & SA_RESTORER))
         return -EFAULT;         /* x86-64 has no kernel-provided trampoline */
     uint64_t sp = uc->regs.rsp;
-    bool was_on = on_altstack(th, sp);
-    if ((ka->flags & SA_ONSTACK) && !(th->sig.ss_flags & SS_DISABLE) && !was_on)
+    struct k_stack saved = sig_altstack_get(th, sp);
+    bool switch_stack = (ka->flags & SA_ONSTACK) && th->sig.ss_size && !on_altstack(th, sp);
+    if (switch_stack)
         sp = th->sig.ss_sp + th->sig.ss_size;
     else
         sp -= REDZONE;
@@ -100,9 +101,7 @@ static int setup_frame(struct thread *th, int sig, const struct ksiginfo *info,
     memset(&f, 0, sizeof(f));
     f.pretcode = ka->restorer;
     f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-    f.uc.uc_stack = (struct k_stack){ .ss_sp = th->sig.ss_sp, .ss_size = th->sig.ss_size,
-                                      .ss_flags = (int32_t)(th->sig.ss_flags & SS_DISABLE ? SS_DISABLE :
-                                                            was_on ? SS_ONSTACK : 0) };
+    f.uc.uc_stack = saved;
     fill_mcontext(&f.uc.uc_mcontext, uc, oldmask);
     f.uc.uc_mcontext.fpstate = fpstate;
     f.uc.uc_sigmask = oldmask;
@@ -116,6 +115,10 @@ static int setup_frame(struct thread *th, int sig, const struct ksiginfo *info,
     uc->regs.rdx = frame + offsetof(struct k_rt_sigframe, uc);
     uc->regs.rax = 0;
     uc->regs.rflags &= ~(0x100ULL | 0x400ULL);     /* TF, DF clear in the handler */
+    if (switch_stack && (th->sig.ss_flags & SS_AUTODISARM)) {
+        th->sig.ss_sp = th->sig.ss_size = 0;        /* sigreturn re-arms it from uc_stack */
+        th->sig.ss_flags = SS_DISABLE;
+    }
     return 0;
 }
 
@@ -262,7 +265,7 @@ long sys_rt_sigreturn(struct sys_call *c)
         goto bad;
     restore_regs(uc, &kuc.uc_mcontext);
     sig_set_blocked(th, kuc.uc_sigmask);
-    /* FIXME: uc_stack is not applied back to the altstack (Linux restores it, ignoring errors). */
+    (void)sig_altstack_set(th, &kuc.uc_stack, uc->regs.rsp);   /* errors ignored, as Linux */
     return (long)uc->regs.rax;
 bad:
     signal_force_fault(th, SIGSEGV, SI_KERNEL, 0);

@@ -36,6 +36,10 @@ void sig_notify_parent_locked(struct process *p, int why, int sig);
 void sig_itimer_init(struct process *p);
 /* Queue a process-directed signal from interrupt context (no parent notification). */
 void signal_send_proc_irq(struct process *p, const struct ksiginfo *info);
+/* The caller's sigaltstack as sigaltstack(2) reports it at stack pointer sp. */
+struct k_stack sig_altstack_get(const struct thread *th, uint64_t sp);
+/* Change it: 0, -EPERM (running on it), -EINVAL (flags) or -ENOMEM (too small). */
+int sig_altstack_set(struct thread *th, const struct k_stack *ns, uint64_t sp);
 /* Build a user siginfo. */
 void ksiginfo_to_user(struct k_siginfo *out, const struct ksiginfo *in);
 

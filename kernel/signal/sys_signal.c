@@ -167,31 +167,50 @@ long sys_rt_sigtimedwait(struct sys_call *c)
     return sig;
 }
 
+static bool on_altstack(const struct thread *th, uint64_t sp)
+{
+    return th->sig.ss_size && sp > th->sig.ss_sp && sp - th->sig.ss_sp <= th->sig.ss_size;
+}
+
+struct k_stack sig_altstack_get(const struct thread *th, uint64_t sp)
+{
+    uint32_t mode = !th->sig.ss_size ? SS_DISABLE : on_altstack(th, sp) ? SS_ONSTACK : 0;
+    return (struct k_stack){ .ss_sp = th->sig.ss_sp, .ss_size = th->sig.ss_size,
+                             .ss_flags = (int32_t)(mode | (th->sig.ss_flags & SS_AUTODISARM)) };
+}
+
+int sig_altstack_set(struct thread *th, const struct k_stack *ns, uint64_t sp)
+{
+    if (on_altstack(th, sp))
+        return -EPERM;
+    uint32_t mode = (uint32_t)ns->ss_flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return -EINVAL;
+    if (mode == SS_DISABLE) {
+        th->sig.ss_sp = th->sig.ss_size = 0;
+        th->sig.ss_flags = SS_DISABLE;
+        return 0;
+    }
+    if (ns->ss_size < MINSIGSTKSZ)
+        return -ENOMEM;
+    th->sig.ss_sp = ns->ss_sp;
+    th->sig.ss_size = ns->ss_size;
+    th->sig.ss_flags = (uint32_t)ns->ss_flags & SS_AUTODISARM;
+    return 0;
+}
+
 long sys_sigaltstack(struct sys_call *c)
 {
     struct thread *th = thread_current();
     uint64_t sp = c->uctx->regs.rsp;
-    bool on = th->sig.ss_size && sp > th->sig.ss_sp && sp - th->sig.ss_sp <= th->sig.ss_size;
-    struct k_stack old = { .ss_sp = th->sig.ss_sp, .ss_size = th->sig.ss_size,
-                           .ss_flags = (int32_t)(on ? SS_ONSTACK : th->sig.ss_flags) };
+    struct k_stack old = sig_altstack_get(th, sp);
     if (c->arg[0]) {
         struct k_stack ns;
         if (copy_from_user(&ns, uptr(c->arg[0]), sizeof(ns)))
             return -EFAULT;
-        if (on)
-            return -EPERM;
-        uint32_t mode = (uint32_t)ns.ss_flags & ~SS_AUTODISARM;
-        if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
-            return -EINVAL;
-        if (mode == SS_DISABLE) {
-            th->sig.ss_sp = th->sig.ss_size = 0;
-        } else {
-            if (ns.ss_size < MINSIGSTKSZ)
-                return -ENOMEM;
-            th->sig.ss_sp = ns.ss_sp;
-            th->sig.ss_size = ns.ss_size;
-        }
-        th->sig.ss_flags = (uint32_t)ns.ss_flags & (SS_DISABLE | SS_AUTODISARM);
+        int err = sig_altstack_set(th, &ns, sp);
+        if (err)
+            return err;
     }
     if (c->arg[1] && copy_to_user(uptr(c->arg[1]), &old, sizeof(old)))
         return -EFAULT;

@@ -327,15 +327,29 @@ static void test_altstack(void)
     set_action(SIGUSR2, on_alt, 0, 0);
     raise(SIGUSR2);
     tap_ok(handler_sp < (uintptr_t)stk || handler_sp >= (uintptr_t)stk + sizeof(stk), "without SA_ONSTACK the handler uses the normal stack");
+
+    ss.ss_flags = SS_AUTODISARM;
+    tap_eq_long(sigaltstack(&ss, NULL), 0, "sigaltstack accepts SS_AUTODISARM");
+    sigaltstack(NULL, &old);
+    tap_eq_long((unsigned)old.ss_flags, SS_AUTODISARM, "SS_AUTODISARM is reported back");
+    set_action(SIGUSR2, on_alt, SA_ONSTACK, 0);
+    raise(SIGUSR2);
+    tap_ok(handler_sp > (uintptr_t)stk && handler_sp < (uintptr_t)stk + sizeof(stk), "an SS_AUTODISARM stack is used");
+    tap_eq_long(alt_flags, SS_DISABLE, "SS_AUTODISARM: the handler sees the stack disarmed");
+    sigaltstack(NULL, &old);
+    tap_ok(old.ss_sp == stk && old.ss_size == sizeof(stk) && (unsigned)old.ss_flags == SS_AUTODISARM,
+           "sigreturn re-arms the stack from uc_stack");
+
     ss.ss_flags = SS_DISABLE;
     sigaltstack(&ss, NULL);
     sigaltstack(NULL, &old);
     tap_eq_long(old.ss_flags, SS_DISABLE, "SS_DISABLE turns it off");
+    tap_ok(old.ss_size == 0, "a disabled stack reports size 0");
 }
 
 int main(void)
 {
-    tap_plan(86);
+    tap_plan(92);
     test_handlers();
     test_flags();
     test_mask_pending();
