@@ -223,6 +223,12 @@ int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src)
     return 0;
 }
 
+void uctx_fpu_reset(struct user_context *uc)
+{
+    fpu_flush_owner(uc);        /* the next user entry loads the clean image */
+    memcpy(uc->fpu, fpu_init_image, fpu_area_size);
+}
+
 void user_exit_hook(struct user_context *uc) { (void)uc; }
 
 static bool canonical(uint64_t a) { return a < USER_TOP; }

@@ -108,6 +108,7 @@ static int setup_frame(struct thread *th, int sig, const struct ksiginfo *info,
     ksiginfo_to_user(&f.info, info);
     if (copy_to_user(uptr(frame), &f, sizeof(f)))
         return -EFAULT;
+    uctx_fpu_reset(uc);         /* handlers start with a clean FPU, as on Linux */
     uc->regs.rsp = frame;
     uc->regs.rip = ka->handler;
     uc->regs.rdi = (uint64_t)sig;

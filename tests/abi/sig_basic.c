@@ -229,8 +229,26 @@ static void on_clobber(int sig, siginfo_t *si, void *ucv)
     hits++;
 }
 
+static volatile uint32_t handler_mxcsr;
+
+static void on_mxcsr(int sig)
+{
+    (void)sig;
+    uint32_t mx;
+    __asm__ volatile("stmxcsr %0" : "=m"(mx));
+    handler_mxcsr = mx;
+}
+
 static void test_sigreturn_state(void)
 {
+    set_action(SIGUSR2, on_mxcsr, 0, 0);
+    uint32_t mx0, mx1 = 0x7f80, mx2;
+    __asm__ volatile("stmxcsr %0\n\tldmxcsr %1" : "=m"(mx0) : "m"(mx1));
+    raise(SIGUSR2);
+    __asm__ volatile("stmxcsr %0\n\tldmxcsr %1" : "=m"(mx2) : "m"(mx0));
+    tap_eq_long(handler_mxcsr & 0xffc0, 0x1f80, "a handler starts with the default MXCSR");
+    tap_eq_long(mx2 & 0xffc0, 0x7f80, "the interrupted code's MXCSR comes back");
+
     set_action(SIGUSR1, on_clobber, SA_SIGINFO, 0);
     hits = 0;
     unsigned long rax = SYS_kill, rdi = (unsigned long)getpid(), rsi = SIGUSR1, rdx = 0xdddd;
@@ -349,7 +367,7 @@ static void test_altstack(void)
 
 int main(void)
 {
-    tap_plan(92);
+    tap_plan(94);
     test_handlers();
     test_flags();
     test_mask_pending();

@@ -70,6 +70,8 @@ int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst) __must_check;
  * that owns uc may call it. 0 or -EFAULT (uc unchanged then).
  */
 int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src) __must_check;
+/* Give uc the clean initial FPU state (signal handlers start with it). Owner task only. */
+void uctx_fpu_reset(struct user_context *uc);
 
 static inline uint64_t uctx_syscall_arg(const struct user_context *uc, int i)
 {
