@@ -179,7 +179,8 @@ static void unpublish(struct process *p, struct process *np, struct thread *th)
 
 static void vfork_wait_for(struct vfork_wait *w)
 {
-    wait_event(&w->wq, atomic_load(&w->done) || thread_should_exit());
+    /* Killable, like Linux: only SIGKILL (or a group exit) ends the wait early. */
+    wait_event(&w->wq, atomic_load(&w->done) || thread_should_exit() || signal_fatal_pending_current());
     vfork_put(w);
 }
 

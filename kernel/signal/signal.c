@@ -346,6 +346,12 @@ ksigset_t sig_pending_set(struct thread *th)
     return atomic_load(&th->sig.pending.set) | atomic_load(&th->proc->sig.shared.set);
 }
 
+bool signal_fatal_pending_current(void)
+{
+    struct thread *th = thread_current();
+    return th && (sig_pending_set(th) & sigbit(SIGKILL));
+}
+
 bool signal_pending_current(void)
 {
     struct thread *th = thread_current();

@@ -46,6 +46,8 @@ bool signal_may_send_locked(const struct process *p);
 void ksiginfo_user(struct ksiginfo *si, int sig, int code);
 
 /* ---- sleeping ---- */
+/* Is SIGKILL pending for the calling thread (for killable, otherwise uninterruptible waits)? */
+bool signal_fatal_pending_current(void);
 /* Should the calling thread stop sleeping (an unblocked signal, a stop or a fatal exit is pending)?
  * Always false for kernel tasks that are not user threads. */
 bool signal_pending_current(void);

@@ -163,6 +163,28 @@ static void test_stop_continue(void)
     tap_eq_long(wait_status(pid, 0), SIGKILL, "SIGKILL ends a stopped process");
 }
 
+static void test_vfork_kill(void)
+{
+    shm[1] = 0;
+    pid_t a = fork();
+    if (a == 0) {
+        pid_t b = vfork();
+        if (b == 0) {
+            shm[1] = getpid();
+            for (;;)
+                pause();
+        }
+        _exit(0);
+    }
+    while (shm[1] == 0)
+        ms_sleep(1);
+    ms_sleep(20);
+    kill(a, SIGKILL);
+    tap_eq_long(wait_status(a, 0), SIGKILL, "SIGKILL ends a parent waiting in vfork");
+    kill((pid_t)shm[1], SIGKILL);
+    waitpid((pid_t)shm[1], NULL, 0);    /* re-parented to us when we are init */
+}
+
 static void test_sigchld(void)
 {
     set_action(SIGCHLD, 0);
@@ -372,10 +394,11 @@ static void test_sigpipe(void)
 int main(void)
 {
     shm = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    tap_plan(64);
+    tap_plan(65);
     test_default_actions();
     test_stop_continue();
     test_sigchld();
+    test_vfork_kill();
     test_eintr();
     test_timedwait();
     test_timers();
