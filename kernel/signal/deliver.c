@@ -230,12 +230,9 @@ void signal_return_to_user(struct thread *th, long nr)
         }
         handle_signal(th, sig, &info, &ka);
     }
-    if (restartable) {
-        long r = (long)uc->regs.rax;
-        /* FIXME: ERESTART_RESTARTBLOCK restarts the whole call (no restart_syscall block yet). */
-        (void)r;
+    /* FIXME: ERESTART_RESTARTBLOCK restarts the whole call (no restart_syscall block yet). */
+    if (restartable)
         restart_syscall(uc, nr);
-    }
     if (th->sig.restore_mask) {
         th->sig.restore_mask = false;
         sig_set_blocked(th, th->sig.saved_mask);
