@@ -4,6 +4,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include "signal/signal.h"
 #include "fs/pipe.h"
 #include "fs/dcache.h"
 #include "fs/poll/poll.h"
@@ -64,8 +65,9 @@ static long pipe_read(struct file *f, struct iov_iter *to, uint64_t *pos)
             return 0;
         if (atomic_load(&f->flags) & O_NONBLOCK)
             return -EAGAIN;
-        /* FIXME: -ERESTARTSYS when a signal arrives (signals issue). */
-        wait_event(&p->rwait, readable(p));
+        int err = wait_event_interruptible(&p->rwait, readable(p));
+        if (err)
+            return err;
     }
 }
 
@@ -106,7 +108,9 @@ static long pipe_write(struct file *f, struct iov_iter *from, uint64_t *pos)
         mutex_lock(&p->lock);
         if (atomic_load(&p->readers) == 0) {
             mutex_unlock(&p->lock);
-            return done ? (long)done : -EPIPE;     /* FIXME: raise SIGPIPE (signals issue) */
+            if (!done)
+                signal_send_current(SIGPIPE);
+            return done ? (long)done : -EPIPE;
         }
         size_t n = pipe_room(p, total <= PIPE_BUF ? total : from->count);
         if (n)
@@ -121,7 +125,9 @@ static long pipe_write(struct file *f, struct iov_iter *from, uint64_t *pos)
         if (atomic_load(&f->flags) & O_NONBLOCK)
             return done ? (long)done : -EAGAIN;
         size_t want = total <= PIPE_BUF ? total : 1;
-        wait_event(&p->wwait, writable(p, want));
+        int err = wait_event_interruptible(&p->wwait, writable(p, want));
+        if (err)
+            return done ? (long)done : err;
     }
     return done || !fault ? (long)done : -EFAULT;
 }
@@ -258,11 +264,10 @@ static int fifo_open_wait(struct file *f)
     uint32_t acc = f->flags & O_ACCMODE, seen = (uint32_t)f->pos;
     if ((f->flags & O_NONBLOCK) || acc == O_RDWR)
         return 0;
-    /* FIXME: -ERESTARTSYS when a signal arrives (signals issue). */
     if (acc == O_RDONLY && !atomic_load(&p->writers))
-        wait_event(&p->rwait, atomic_load(&p->w_counter) != seen);
+        return wait_event_interruptible(&p->rwait, atomic_load(&p->w_counter) != seen);
     if (acc == O_WRONLY && !atomic_load(&p->readers))
-        wait_event(&p->wwait, atomic_load(&p->r_counter) != seen);
+        return wait_event_interruptible(&p->wwait, atomic_load(&p->r_counter) != seen);
     return 0;
 }
 

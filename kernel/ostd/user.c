@@ -192,6 +192,43 @@ void fpu_task_switch(struct user_context *prev, struct user_context *next)
     }
 }
 
+int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst)
+{
+    /* SAFETY: uc belongs to the calling task, so its state is either in uc->fpu or in this CPU. */
+    fpu_flush_owner(uc);
+    return copy_to_user(dst, uc->fpu, UCTX_FPU_FXSAVE_SIZE);
+}
+
+int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src)
+{
+    uint8_t img[UCTX_FPU_FXSAVE_SIZE] __attribute__((aligned(16)));
+    if (copy_from_user(img, src, sizeof(img)))
+        return -EFAULT;
+    uint32_t mask, mxcsr;
+    memcpy(&mask, fpu_init_image + 28, 4);      /* MXCSR_MASK as this CPU reported it */
+    if (!mask)
+        mask = 0xffbf;
+    memcpy(&mxcsr, img + 24, 4);
+    mxcsr &= mask;
+    memcpy(img + 24, &mxcsr, 4);
+    memcpy(img + 28, &mask, 4);
+    fpu_flush_owner(uc);                        /* the next user entry reloads uc->fpu */
+    memcpy(uc->fpu, img, 464);                  /* 464..511 are software-available bytes: keep ours */
+    if (use_xsave) {
+        uint64_t bv;                            /* XSTATE_BV: x87 and SSE come from the image */
+        memcpy(&bv, (uint8_t *)uc->fpu + 512, 8);
+        bv |= 3;
+        memcpy((uint8_t *)uc->fpu + 512, &bv, 8);
+    }
+    return 0;
+}
+
+void uctx_fpu_reset(struct user_context *uc)
+{
+    fpu_flush_owner(uc);        /* the next user entry loads the clean image */
+    memcpy(uc->fpu, fpu_init_image, fpu_area_size);
+}
+
 void user_exit_hook(struct user_context *uc) { (void)uc; }
 
 static bool canonical(uint64_t a) { return a < USER_TOP; }

@@ -10,6 +10,7 @@
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
+#include "signal/signal.h"
 
 long sys_exit(struct sys_call *c);
 long sys_exit_group(struct sys_call *c);
@@ -39,6 +40,7 @@ static void process_finish(struct process *p)
     if (p->pid == 1)
         panic("Attempted to kill init! exitcode=%#06x", p->exit_status);
     vfork_release(p);
+    signal_process_exit(p);
     mutex_lock(&p->lock);
     struct mm *mm = p->mm;
     struct files *files = p->files;
@@ -55,6 +57,10 @@ static void process_finish(struct process *p)
     reparent_children_locked(p);
     p->state = PROC_ZOMBIE;
     struct process *parent = p->parent;
+    p->wait_stop_status = 0;
+    p->wait_continued = false;
+    if (signal_parent_exit_locked(p))
+        proc_reap_locked(p);    /* the parent ignores SIGCHLD or set SA_NOCLDWAIT */
     atomic_add(&parent->child_gen, 1);
     wq_wake_all(&parent->child_wq);
     mutex_unlock(&tasklist_lock);
@@ -75,6 +81,7 @@ void thread_exit(int wait_status)
     struct thread *th = thread_current();
     struct process *p = th->proc;
     clear_child_tid(th);
+    signal_thread_detach(th);
     mutex_lock(&p->lock);
     list_del(&th->node);
     bool last = --p->nr_threads == 0;

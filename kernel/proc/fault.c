@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// User exceptions: page faults go to the address space's handler; the rest terminate the process.
+// User exceptions: page faults go to the address space's handler; the rest become synchronous signals.
 #include <ostd/user.h>
 #include <ostd/vm_space.h>
 #include <ostd/console.h>
@@ -7,16 +7,29 @@
 #include "proc/process.h"
 #include "proc/fault.h"
 #include "mm/mm.h"
+#include "signal/signal.h"
 
-static int exception_signal(uint64_t vec)
+static int exception_signal(uint64_t vec, int *code)
 {
     switch (vec) {
-    case 0: case 16: case 19: return SIGFPE;
-    case 1: case 3: return SIGTRAP;
-    case 6: return SIGILL;
-    case 17: return SIGBUS;
-    default: return SIGSEGV;
+    case 0: *code = FPE_INTDIV; return SIGFPE;
+    case 16: case 19: *code = 0; return SIGFPE;    /* FIXME: decode the x87/SSE status for si_code */
+    case 1: case 3: *code = vec == 3 ? SI_KERNEL : TRAP_BRKPT; return SIGTRAP;
+    case 6: *code = ILL_ILLOPN; return SIGILL;
+    case 17: *code = BUS_ADRERR; return SIGBUS;
+    case 14: *code = 0; return SIGSEGV;
+    default: *code = SI_KERNEL; return SIGSEGV;    /* #GP and the rest, as Linux */
     }
+}
+
+/* SEGV_ACCERR when a mapping covers addr (the access broke its protection), else SEGV_MAPERR. */
+static int segv_code(struct mm *mm, uint64_t addr)
+{
+    mutex_lock(&mm->lock);
+    struct vma *v = vma_find_locked(mm, addr);
+    bool mapped = v && v->start <= addr;
+    mutex_unlock(&mm->lock);
+    return mapped ? SEGV_ACCERR : SEGV_MAPERR;
 }
 
 void user_exception(struct thread *th)
@@ -29,10 +42,17 @@ void user_exception(struct thread *th)
         if (vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl) == 0)
             return;
     }
-    int sig = exception_signal(uc->regs.vector);
-    /* FIXME: deliver the signal to a handler once signals exist (Processes issue). */
-    pr_warn("%s[%d]: killed by signal %d: exception %lu at ip %#lx sp %#lx addr %#lx\n",
-            th->proc->comm, th->proc->pid, sig, uc->regs.vector, uc->regs.rip, uc->regs.rsp,
-            uc->fault_addr);
-    process_exit(sig);
+    int code;
+    int sig = exception_signal(uc->regs.vector, &code);
+    uint64_t addr = uc->regs.rip;
+    if (uc->regs.vector == 14) {
+        addr = uc->fault_addr;
+        code = segv_code(th->proc->mm, addr);
+    } else if (uc->regs.vector == 13) {
+        addr = 0;
+    }
+    pr_debug("%s[%d]: signal %d: exception %lu at ip %#lx sp %#lx addr %#lx\n",
+             th->proc->comm, th->proc->pid, sig, uc->regs.vector, uc->regs.rip, uc->regs.rsp,
+             uc->fault_addr);
+    signal_force_fault(th, sig, code, addr);
 }

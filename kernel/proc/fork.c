@@ -8,6 +8,7 @@
 #include <uapi/errno.h>
 #include <uapi/sched.h>
 #include <uapi/signal.h>
+#include "signal/signal.h"
 #include "proc/process.h"
 #include "proc/cred.h"
 #include "proc/pid.h"
@@ -117,6 +118,8 @@ static struct process *new_process(struct process *p, uint64_t f, int *err)
         return NULL;
     }
     *err = clone_resources(np, p, f);
+    if (!*err)
+        *err = signal_fork(np, p, f);
     if (*err) {
         drop_resources(np);
         process_free(np);
@@ -148,6 +151,7 @@ static void publish(struct process *p, struct process *np, struct thread *th, ui
     list_add_tail(&th->node, &owner->threads);
     owner->nr_threads++;
     mutex_unlock(&owner->lock);
+    signal_thread_attach(th);
     if (!np)
         return;
     mutex_lock(&tasklist_lock);
@@ -164,6 +168,7 @@ static void unpublish(struct process *p, struct process *np, struct thread *th)
     mutex_lock(&owner->lock);
     list_del(&th->node);
     owner->nr_threads--;
+    signal_thread_detach(th);
     owner->vfork = NULL;
     mutex_unlock(&owner->lock);
     if (!np)
@@ -176,7 +181,8 @@ static void unpublish(struct process *p, struct process *np, struct thread *th)
 
 static void vfork_wait_for(struct vfork_wait *w)
 {
-    wait_event(&w->wq, atomic_load(&w->done) || thread_should_exit());
+    /* Killable, like Linux: only SIGKILL (or a group exit) ends the wait early. */
+    wait_event(&w->wq, atomic_load(&w->done) || thread_should_exit() || signal_fatal_pending_current());
     vfork_put(w);
 }
 
@@ -195,6 +201,7 @@ long proc_clone(const struct clone_req *r, const struct user_context *uc)
     if (!th || ((r->flags & CLONE_VFORK) && np && !(vw = kzalloc(sizeof(*vw)))))
         goto fail;
     setup_regs(th, uc, r);
+    signal_init_thread(th, thread_current(), r->flags);
     if (vw) {
         vw->refcount = 2;
         wq_init(&vw->wq);

@@ -5,6 +5,7 @@
 #include <ostd/task.h>
 #include <uapi/errno.h>
 #include <uapi/futex.h>
+#include "signal/signal.h"
 #include "proc/process.h"
 #include "proc/futex.h"
 #include "mm/mm.h"
@@ -114,7 +115,7 @@ static bool sleep_waiter(struct futex_waiter *w, uint64_t deadline)
     bool timed_out = false;
     for (;;) {
         wq_prepare(&w->wq, &e);
-        if (atomic_load(&w->woken) || thread_should_exit())
+        if (atomic_load(&w->woken) || signal_pending_current())
             break;
         if (deadline) {
             uint64_t now = clock_monotonic_ns();
@@ -150,7 +151,8 @@ static int futex_wait(uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t de
     struct futex_bucket *b = lock_waiter_bucket(&w);
     if (!atomic_load(&w.woken)) {
         list_del(&w.node);
-        r = timed_out ? -ETIMEDOUT : -EINTR;
+        /* FIXME: a timed wait interrupted without a handler restarts with its full timeout. */
+        r = timed_out ? -ETIMEDOUT : deadline ? -ERESTARTNOHAND : -ERESTARTSYS;
     }
     mutex_unlock(&b->lock);
     return r;

@@ -19,6 +19,7 @@
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
+#include "signal/signal.h"
 
 struct mutex tasklist_lock = { .lock = SPINLOCK_INIT("tasklist"),
                                .wq = { .lock = SPINLOCK_INIT("tasklist.wq"),
@@ -87,6 +88,23 @@ struct process *proc_find_locked(int pid)
     return NULL;
 }
 
+struct process *proc_next_locked(struct process *prev)
+{
+    struct list_head *n = prev ? prev->all_node.next : all_procs.next;
+    return n == &all_procs ? NULL : list_entry(n, struct process, all_node);
+}
+
+struct thread *thread_find_locked(struct process *p, int tid)
+{
+    struct list_head *l;
+    list_for_each(l, &p->threads) {
+        struct thread *t = list_entry(l, struct thread, node);
+        if (t->tid == tid)
+            return t;
+    }
+    return NULL;
+}
+
 bool proc_pgrp_exists_locked(int pgid, int sid)
 {
     /* FIXME: a linear scan; a pgid table comes with job control. */
@@ -147,6 +165,7 @@ void process_free(struct process *p)
 {
     if (p->cred)
         cred_put(p->cred);
+    signal_process_free(p);
     pid_free(p->pid_ns, p->pid);
     kfree(p);
 }
@@ -172,6 +191,7 @@ struct thread *thread_alloc(struct process *p, int tid)
     th->proc = p;
     th->tid = tid;
     list_init(&th->node);
+    signal_init_thread(th, NULL, 0);
     return th;
 }
 
@@ -191,12 +211,16 @@ static void user_loop(struct thread *th)
         if (thread_should_exit())
             thread_exit(0);
         enum user_exit why = user_mode_run(th->uctx);
-        if (why == USER_EXIT_SYSCALL)
+        long nr = -1;
+        if (why == USER_EXIT_SYSCALL) {
+            nr = (long)th->uctx->regs.rax;
             syscall_dispatch(th->uctx);
-        else if (why == USER_EXIT_EXCEPTION)
+        } else if (why == USER_EXIT_EXCEPTION) {
             user_exception(th);
+        }
         if (task_need_resched())
             task_yield();
+        signal_return_to_user(th, nr);
     }
 }
 
@@ -251,6 +275,8 @@ int process_spawn_init(const char *path, char *const argv[], char *const envp[])
     p->fs = fs_context_create();
     p->cred = cred_root();
     p->mm = mm_create();
+    if (signal_init_process(p))
+        return -ENOMEM;
     struct thread *th = thread_alloc(p, p->pid);
     struct init_req *req = kzalloc(sizeof(*req));
     if (!p->files || !p->fs || !p->cred || !p->mm || !th || !req || files_open_console(p->files))
@@ -259,6 +285,7 @@ int process_spawn_init(const char *path, char *const argv[], char *const envp[])
     strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
     list_add_tail(&th->node, &p->threads);
     p->nr_threads = 1;
+    signal_thread_attach(th);
     /* Like Linux, init starts in session 0 and process group 0 (those of the idle task). */
     mutex_lock(&tasklist_lock);
     process_link_locked(p, NULL);

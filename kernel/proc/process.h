@@ -7,6 +7,7 @@
 #include <ostd/sync.h>
 #include <ostd/list.h>
 #include <uapi/resource.h>
+#include "signal/sigtypes.h"
 
 struct user_context;
 struct task;
@@ -62,6 +63,11 @@ struct process {
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */
+
+    struct sighand *sighand;        /* signal actions; replaced only by exec while single-threaded */
+    struct proc_signal sig;         /* pending set, stop state, itimer (signal/sigtypes.h) */
+    int wait_stop_status;           /* guarded by tasklist_lock: unreported stop (WUNTRACED), 0 = none */
+    bool wait_continued;            /* guarded by tasklist_lock: unreported continue (WCONTINUED) */
 };
 
 struct thread {
@@ -72,6 +78,7 @@ struct thread {
     struct list_head node;          /* in proc->threads, guarded by proc->lock */
     uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID; owner thread only */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
+    struct thread_signal sig;       /* mask, pending set, altstack (signal/sigtypes.h) */
 };
 
 extern struct mutex tasklist_lock;
@@ -92,6 +99,10 @@ int proc_next_pid_locked(int after);
 int proc_copy_exec_info_locked(struct process *np, struct process *p) __must_check;
 /* Drop what proc_copy_exec_info_locked or exec set; at exit. */
 void proc_free_exec_info(struct process *p);
+/* Iterate over all processes: the one after prev (NULL: the first); tasklist_lock held. */
+struct process *proc_next_locked(struct process *prev);
+/* Thread tid of p, or NULL; p->lock held. */
+struct thread *thread_find_locked(struct process *p, int tid);
 
 /* Does process group pgid exist (in session sid; sid < 0: any)? tasklist_lock held. */
 bool proc_pgrp_exists_locked(int pgid, int sid);

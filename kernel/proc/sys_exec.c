@@ -4,6 +4,7 @@
 #include <ostd/user.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include "signal/signal.h"
 #include "proc/process.h"
 #include "proc/exec.h"
 #include "syscall/syscall.h"
@@ -68,6 +69,7 @@ long sys_execve(struct sys_call *c)
         r = exec_file(p, c->uctx, path, argv.v, envp.v);
         if (!r) {
             files_close_on_exec(p->files);
+            signal_exec(p, thread_current());
             vfork_release(p);
         }
     }

@@ -8,6 +8,7 @@
 #include <uapi/resource.h>
 #include "proc/process.h"
 #include "syscall/syscall.h"
+#include "signal/signal.h"
 
 long sys_wait4(struct sys_call *c);
 long sys_waitid(struct sys_call *c);
@@ -20,8 +21,30 @@ struct wait_req {
     unsigned options;
     /* results */
     int pid, status;
+    int code;                   /* CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED */
     uint64_t runtime_ns;
 };
+
+/* Report an unreported stop or continue of a live child; tasklist_lock held. */
+static bool take_stop_report_locked(struct process *c, struct wait_req *w)
+{
+    if ((w->options & WSTOPPED) && c->wait_stop_status) {
+        w->status = c->wait_stop_status;
+        w->code = CLD_STOPPED;
+        if (!(w->options & WNOWAIT))
+            c->wait_stop_status = 0;
+    } else if ((w->options & WCONTINUED) && c->wait_continued) {
+        w->status = 0xffff;
+        w->code = CLD_CONTINUED;
+        if (!(w->options & WNOWAIT))
+            c->wait_continued = false;
+    } else {
+        return false;
+    }
+    w->pid = c->pid;
+    w->runtime_ns = c->runtime_ns;
+    return true;
+}
 
 static bool child_matches(const struct process *c, const struct wait_req *w)
 {
@@ -46,10 +69,15 @@ static int scan_children(struct process *p, struct wait_req *w)
         if (!child_matches(c, w))
             continue;
         r = 0;
+        if (c->state != PROC_ZOMBIE && take_stop_report_locked(c, w)) {
+            r = 1;
+            break;
+        }
         if (c->state != PROC_ZOMBIE || !(w->options & WEXITED))
             continue;
         w->pid = c->pid;
         w->status = c->exit_status;
+        w->code = (c->exit_status & 0x7f) == 0 ? CLD_EXITED : (c->exit_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
         w->runtime_ns = c->runtime_ns;
         if (!(w->options & WNOWAIT))
             proc_reap_locked(c);
@@ -70,10 +98,9 @@ static int do_wait(struct wait_req *w)
             return r < 0 ? r : w->pid;
         if (w->options & WNOHANG)
             return 0;
-        /* FIXME: -EINTR / restart once signals exist. */
-        wait_event(&p->child_wq, atomic_load(&p->child_gen) != gen || thread_should_exit());
-        if (thread_should_exit())
-            return -EINTR;
+        int err = wait_event_interruptible(&p->child_wq, atomic_load(&p->child_gen) != gen);
+        if (err)
+            return err;
     }
 }
 
@@ -146,9 +173,9 @@ long sys_waitid(struct sys_call *c)
         return r;
     struct waitid_info info = { 0 };
     if (r > 0) {
-        bool killed = (w.status & 0x7f) != 0;
-        info = (struct waitid_info){ .si_signo = SIGCHLD, .si_code = killed ? CLD_KILLED : CLD_EXITED,
-                                     .si_pid = w.pid, .si_status = killed ? (w.status & 0x7f) : (w.status >> 8) & 0xff };
+        int st = w.code == CLD_EXITED ? (w.status >> 8) & 0xff : w.code == CLD_STOPPED ? (w.status >> 8) & 0xff :
+                 w.code == CLD_CONTINUED ? SIGCONT : w.status & 0x7f;
+        info = (struct waitid_info){ .si_signo = SIGCHLD, .si_code = w.code, .si_pid = w.pid, .si_status = st };
     }
     if (c->arg[2] && copy_to_user(uptr(c->arg[2]), &info, sizeof(info)))
         return -EFAULT;

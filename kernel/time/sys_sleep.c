@@ -5,6 +5,7 @@
 #include <uapi/errno.h>
 #include "syscall/syscall.h"
 #include "time/clock.h"
+#include "signal/signal.h"
 
 long sys_nanosleep(struct sys_call *c);
 long sys_clock_nanosleep(struct sys_call *c);
@@ -13,28 +14,34 @@ long sys_clock_nanosleep(struct sys_call *c);
 #define REAL_RECHECK_NS (100 * 1000 * 1000ULL)
 
 /*
- * FIXME: sleeps cannot be interrupted until signals exist. Then an
- * interrupted sleep returns -EINTR and, for relative sleeps with a non-NULL
- * rem, writes the time left; a completed sleep leaves rem untouched (Linux
- * writes it only on interruption).
+ * An interrupted sleep returns -ERESTARTNOHAND (EINTR when a handler runs)
+ * and, for relative sleeps with a non-NULL rem, writes the time left; a
+ * completed sleep leaves rem untouched (Linux writes it only on interruption).
+ * FIXME: without a handler (stop/continue) the call restarts with its full
+ * request instead of the time left (no restart_syscall block yet).
  */
-static void sleep_relative(uint64_t ns)
+static long sleep_relative(uint64_t ns, uint64_t rem)
 {
-    if (ns)
-        task_sleep_ns(ns);
+    uint64_t left;
+    if (!ns || !signal_sleep_ns(ns, &left))
+        return 0;
+    if (rem && timespec_to_user(uptr(rem), left))
+        return -EFAULT;
+    return -ERESTARTNOHAND;
 }
 
 /* Sleep until clock k reads at least deadline. */
-static void sleep_until(const struct kclock *k, uint64_t deadline)
+static long sleep_until(const struct kclock *k, uint64_t deadline)
 {
     for (;;) {
         uint64_t now = k->now();
         if (now >= deadline)
-            return;
+            return 0;
         uint64_t d = deadline - now;
         if (k->flags & KCLOCK_REAL)
             d = MIN(d, REAL_RECHECK_NS);
-        task_sleep_ns(d);
+        if (signal_sleep_ns(d, NULL))
+            return -ERESTARTNOHAND;
     }
 }
 
@@ -52,8 +59,7 @@ long sys_nanosleep(struct sys_call *c)
     int err = get_request(&ts, c->arg[0]);
     if (err)
         return err;
-    sleep_relative(timespec_to_ns(&ts));
-    return 0;
+    return sleep_relative(timespec_to_ns(&ts), c->arg[1]);
 }
 
 /*
@@ -83,8 +89,6 @@ long sys_clock_nanosleep(struct sys_call *c)
     if (k->flags & KCLOCK_CPU)
         return cpu_clock_sleep(k, abs, ns);
     if (abs)
-        sleep_until(k, ns);
-    else
-        sleep_relative(ns);
-    return 0;
+        return sleep_until(k, ns);
+    return sleep_relative(ns, c->arg[3]);
 }

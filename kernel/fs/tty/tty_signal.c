@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
-// The TTY's hook for job-control signals (a stub until signal delivery exists).
-#include <ostd/console.h>
-#include <uapi/errno.h>
+// The TTY's hook for job-control signals: ^C, ^\\, ^Z, hang-up and window changes go to a process group.
 #include "fs/tty.h"
+#include "signal/signal.h"
 
-/* FIXME: deliver sig to process group pgrp once kernel/signal exists (signals issue). */
+/* Task context, no TTY lock held (tasklist_lock is taken inside). */
 int tty_signal_pgrp(int pgrp, int sig)
 {
-    pr_debug("tty: would send signal %d to process group %d\n", sig, pgrp);
-    return -ENOSYS;
+    return signal_kill_pgrp(pgrp, sig);
 }

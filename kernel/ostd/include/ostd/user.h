@@ -57,6 +57,22 @@ void uctx_copy(struct user_context *dst, const struct user_context *src);
  */
 enum user_exit user_mode_run(struct user_context *uc);
 
+/* Size of the legacy FXSAVE image (x87 + SSE) that signal frames carry. */
+#define UCTX_FPU_FXSAVE_SIZE 512
+/*
+ * Write uc's x87/SSE state to user memory in the 512-byte FXSAVE layout
+ * (dst 16-byte aligned). Only the task that owns uc may call it. 0 or -EFAULT.
+ */
+int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst) __must_check;
+/*
+ * Load uc's x87/SSE state from a 512-byte FXSAVE image in user memory; MXCSR
+ * reserved bits are cleared so the restore can never fault. Only the task
+ * that owns uc may call it. 0 or -EFAULT (uc unchanged then).
+ */
+int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src) __must_check;
+/* Give uc the clean initial FPU state (signal handlers start with it). Owner task only. */
+void uctx_fpu_reset(struct user_context *uc);
+
 static inline uint64_t uctx_syscall_arg(const struct user_context *uc, int i)
 {
     switch (i) {

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MPL-2.0
+// Signal state embedded in processes and threads (types only; the API is signal/signal.h).
+#ifndef KEEL_SIGNAL_SIGTYPES_H
+#define KEEL_SIGNAL_SIGTYPES_H
+
+#include <ostd/types.h>
+#include <ostd/sync.h>
+#include <ostd/list.h>
+#include <ostd/time.h>
+#include <uapi/signal.h>
+
+typedef uint64_t ksigset_t;     /* bit (sig - 1) for signals 1..64 */
+
+static inline ksigset_t sigbit(int sig) { return 1ULL << (sig - 1); }
+
+/* What a queued signal tells its handler; turned into a 128-byte siginfo at delivery. */
+struct ksiginfo {
+    int32_t signo, code;
+    int32_t pid;
+    uint32_t uid;
+    int32_t status;             /* SIGCHLD */
+    bool fault;                 /* addr is si_addr (faults) instead of pid/uid */
+    uint64_t addr;
+    uint64_t value;             /* si_value (rt_sigqueueinfo), raw bytes 24..31 */
+};
+
+/* A set of pending signals. FIXME: real-time signals do not queue more than one instance. */
+struct sigpending {
+    ksigset_t set;              /* written under the process's sig.lock, read atomically */
+    struct ksiginfo info[KNSIG];
+};
+
+/* Signal actions: shared by CLONE_SIGHAND, copied by fork, reset by exec. */
+struct sighand {
+    spinlock_t lock;            /* guards action[]; nests inside proc_signal.lock */
+    uint32_t refcount;          /* atomic */
+    struct k_sigaction action[KNSIG];
+};
+
+/*
+ * Per-process signal state. Lock order: tasklist_lock -> process.lock ->
+ * sig.lock -> sighand.lock -> wait-queue and task locks (wake-ups).
+ * itimer_lock is never held together with sig.lock: the itimer callback
+ * re-arms under itimer_lock, drops it, then sends. sig.lock is an IRQ-saving
+ * spinlock because that callback sends from interrupt context.
+ */
+struct proc_signal {
+    spinlock_t lock;
+    struct sigpending shared;   /* process-directed signals; guarded by lock */
+    struct list_head threads;   /* thread_signal.node of live threads; guarded by lock */
+    bool group_stop;            /* the process is stopped; guarded by lock, read atomically */
+    struct waitqueue stop_wq;   /* stopped threads sleep here */
+
+    spinlock_t itimer_lock;     /* guards the ITIMER_REAL fields */
+    struct ktimer real_timer;
+    uint64_t real_deadline;     /* monotonic ns; 0 = disarmed */
+    uint64_t real_interval;     /* ns */
+};
+
+/* Per-thread signal state. */
+struct thread_signal {
+    ksigset_t blocked;          /* changed only by the owner, under sig.lock; read atomically */
+    ksigset_t real_blocked;     /* mask before rt_sigtimedwait unblocked its set (counts as blocked
+                                   when deciding to drop an ignored signal); guarded by sig.lock */
+    ksigset_t saved_mask;       /* owner only: mask to restore after sigsuspend/sigtimedwait */
+    bool restore_mask;          /* owner only: saved_mask is live */
+    struct sigpending pending;  /* thread-directed signals; guarded by the process's sig.lock */
+    struct list_head node;      /* in proc_signal.threads */
+    uint64_t ss_sp, ss_size;    /* sigaltstack; owner only */
+    uint32_t ss_flags;          /* SS_DISABLE or 0 (| SS_AUTODISARM) */
+};
+
+#endif

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MPL-2.0
+// Sending signals from user space: kill, tkill, tgkill, rt_sigqueueinfo.
+#include <ostd/user.h>
+#include <uapi/errno.h>
+#include "proc/process.h"
+#include "proc/cred.h"
+#include "syscall/syscall.h"
+#include "signal/sigstate.h"
+
+long sys_kill(struct sys_call *c);
+long sys_tkill(struct sys_call *c);
+long sys_tgkill(struct sys_call *c);
+long sys_rt_sigqueueinfo(struct sys_call *c);
+
+/* Send to one process after the permission check; sig 0 only checks. tasklist_lock held. */
+static int send_one_locked(struct process *p, const struct ksiginfo *si)
+{
+    if (!signal_may_send_locked(p))
+        return -EPERM;
+    if (si->signo)
+        signal_send_proc_locked(p, si);
+    return 0;
+}
+
+/* Every process of group pgid (pgid < 0: all but init and the caller). tasklist_lock held. */
+static int send_many_locked(int pgid, const struct ksiginfo *si)
+{
+    struct process *me = current_proc();
+    int found = 0, ok = 0, err = -ESRCH;
+    for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
+        if (p->state != PROC_ALIVE)
+            continue;
+        if (pgid < 0 ? (p->pid == 1 || p == me) : p->pgid != pgid)
+            continue;
+        found++;
+        int r = send_one_locked(p, si);
+        if (r == 0)
+            ok++;
+        else
+            err = r;
+    }
+    return ok ? 0 : found ? err : -ESRCH;
+}
+
+static long do_kill(int pid, const struct ksiginfo *si)
+{
+    mutex_lock(&tasklist_lock);
+    long r;
+    if (pid > 0) {
+        struct process *p = proc_find_locked(pid);
+        r = p ? send_one_locked(p, si) : -ESRCH;
+    } else if (pid == -1) {
+        r = send_many_locked(-1, si);
+    } else {
+        r = send_many_locked(pid == 0 ? current_proc()->pgid : -pid, si);
+    }
+    mutex_unlock(&tasklist_lock);
+    return r;
+}
+
+long sys_kill(struct sys_call *c)
+{
+    int pid = (int)c->arg[0], sig = (int)c->arg[1];
+    if (sig < 0 || sig > KNSIG || pid == (int)0x80000000)
+        return sig < 0 || sig > KNSIG ? -EINVAL : -ESRCH;
+    struct ksiginfo si;
+    ksiginfo_user(&si, sig, SI_USER);
+    return do_kill(pid, &si);
+}
+
+/* Send to thread tid (of process tgid, or any when tgid <= 0). */
+static long do_tkill(int tgid, int tid, const struct ksiginfo *si)
+{
+    long r = -ESRCH;
+    mutex_lock(&tasklist_lock);
+    for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
+        if ((tgid > 0 && p->pid != tgid) || p->state != PROC_ALIVE)
+            continue;
+        mutex_lock(&p->lock);
+        struct thread *t = thread_find_locked(p, tid);
+        if (t) {
+            r = signal_may_send_locked(p) ? 0 : -EPERM;
+            if (!r && si->signo)
+                signal_send_thread(t, si);
+        }
+        mutex_unlock(&p->lock);
+        if (t || tgid > 0)
+            break;
+    }
+    mutex_unlock(&tasklist_lock);
+    return r;
+}
+
+long sys_tkill(struct sys_call *c)
+{
+    int tid = (int)c->arg[0], sig = (int)c->arg[1];
+    if (tid <= 0 || sig < 0 || sig > KNSIG)
+        return -EINVAL;
+    struct ksiginfo si;
+    ksiginfo_user(&si, sig, SI_TKILL);
+    return do_tkill(0, tid, &si);
+}
+
+long sys_tgkill(struct sys_call *c)
+{
+    int tgid = (int)c->arg[0], tid = (int)c->arg[1], sig = (int)c->arg[2];
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > KNSIG)
+        return -EINVAL;
+    struct ksiginfo si;
+    ksiginfo_user(&si, sig, SI_TKILL);
+    return do_tkill(tgid, tid, &si);
+}
+
+long sys_rt_sigqueueinfo(struct sys_call *c)
+{
+    int pid = (int)c->arg[0], sig = (int)c->arg[1];
+    struct k_siginfo ui;
+    if (copy_from_user(&ui, uptr(c->arg[2]), sizeof(ui)))
+        return -EFAULT;
+    if (sig < 0 || sig > KNSIG)
+        return -EINVAL;
+    /* Only the kernel may claim SI_USER or kernel codes for another process. */
+    if ((ui.si_code >= 0 || ui.si_code == SI_TKILL) && pid != current_proc()->pid)
+        return -EPERM;
+    struct ksiginfo si;
+    ksiginfo_user(&si, sig, ui.si_code);
+    si.value = ui.u.kill.value;
+    if (pid <= 0)
+        return -ESRCH;  /* FIXME: Linux treats pid <= 0 like kill_proc_info (ESRCH for most) */
+    return do_kill(pid, &si);
+}
+
+/* Kernel-originated signal to every live process of group pgrp (the TTY's job-control keys). */
+int signal_kill_pgrp(int pgrp, int sig)
+{
+    struct ksiginfo si;
+    int found = 0;
+    if (pgrp <= 0 || sig <= 0 || sig > KNSIG)
+        return -EINVAL;
+    ksiginfo_user(&si, sig, SI_KERNEL);
+    mutex_lock(&tasklist_lock);
+    for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
+        if (p->state != PROC_ALIVE || p->pgid != pgrp)
+            continue;
+        signal_send_proc_locked(p, &si);
+        found++;
+    }
+    mutex_unlock(&tasklist_lock);
+    return found ? 0 : -ESRCH;
+}
