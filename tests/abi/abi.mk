@@ -35,3 +35,6 @@ test-abi: kernel
 ## test-abi-linux: run only the ABI suites on Linux.
 test-abi-linux:
 	$(call run_test_list,$(foreach n,$(ABI_NAMES),test-linux-abi-$(n)),test-abi-linux)
+
+# Keep the built programs and lists (make would delete them as intermediates).
+.SECONDARY: $(foreach n,$(ABI_NAMES),$(ABI_DIR)/$(n) $(BUILD)/abi/$(n).list)
