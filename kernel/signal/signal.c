@@ -158,8 +158,9 @@ void signal_exec(struct process *p, struct thread *th)
 
 void ksiginfo_user(struct ksiginfo *si, int sig, int code)
 {
-    struct process *me = current_proc();
-    *si = (struct ksiginfo){ .signo = sig, .code = code, .pid = me->pid, .uid = me->cred->uid };
+    struct process *me = current_proc();   /* NULL in kernel tasks: the sender is the kernel */
+    *si = (struct ksiginfo){ .signo = sig, .code = code, .pid = me ? me->pid : 0,
+                             .uid = me ? me->cred->uid : 0 };
 }
 
 bool signal_may_send_locked(const struct process *p)

@@ -133,11 +133,10 @@ long sys_rt_sigqueueinfo(struct sys_call *c)
 /* Kernel-originated signal to every live process of group pgrp (the TTY's job-control keys). */
 int signal_kill_pgrp(int pgrp, int sig)
 {
-    struct ksiginfo si;
+    struct ksiginfo si = { .signo = sig, .code = SI_KERNEL };
     int found = 0;
     if (pgrp <= 0 || sig <= 0 || sig > KNSIG)
         return -EINVAL;
-    ksiginfo_user(&si, sig, SI_KERNEL);
     mutex_lock(&tasklist_lock);
     for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
         if (p->state != PROC_ALIVE || p->pgid != pgrp)
