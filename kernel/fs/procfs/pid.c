@@ -71,7 +71,10 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     return 0;
 }
 
-/* FIXME: rss counts mapped virtual pages, not resident ones; utime/stime are split evenly. */
+/*
+ * FIXME: rss counts mapped virtual pages, not resident ones; the framework does not
+ * split user and system time, so all CPU time is reported as utime (as getrusage does).
+ */
 static int show_stat(struct pbuf *b, const struct inode *ino)
 {
     struct pinfo pi;
@@ -81,7 +84,7 @@ static int show_stat(struct pbuf *b, const struct inode *ino)
     uint64_t t = ns_to_ticks(pi.runtime_ns);
     pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu 0 0 20 0 %d 0 %llu %llu %llu ",
               pi.pid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, 0x400000u,
-              (unsigned long long)(t / 2), (unsigned long long)(t - t / 2), pi.nr_threads,
+              (unsigned long long)t, 0ULL, pi.nr_threads,
               (unsigned long long)pi.start_ticks, (unsigned long long)pi.vsize,
               (unsigned long long)(pi.vsize / 4096));
     pb_printf(b, "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
