@@ -310,9 +310,58 @@ static void fifo_poll(void)
     close(r);
 }
 
+static volatile sig_atomic_t usr1_hits;
+static void on_usr1(int sig) { (void)sig; usr1_hits++; }
+
+/* A child signals us while we block in poll/select/epoll_wait on an idle pipe: EINTR. */
+static void interrupted_waits(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_usr1;          /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, NULL);
+    int p[2];
+    pipe(p);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { .events = EPOLLIN };
+    epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+    for (int which = 0; which < 3; which++) {
+        pid_t parent = getpid(), c = fork();
+        if (c == 0) {
+            struct timespec ts = { 0, 200 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+            kill(parent, SIGUSR1);
+            _exit(0);
+        }
+        long r;
+        if (which == 0) {
+            struct pollfd pfd = { p[0], POLLIN, 0 };
+            r = poll(&pfd, 1, 20000);
+        } else if (which == 1) {
+            fd_set rs;
+            FD_ZERO(&rs);
+            FD_SET(p[0], &rs);
+            struct timeval tv = { 20, 0 };
+            r = select(p[0] + 1, &rs, NULL, NULL, &tv);
+        } else {
+            r = epoll_wait(ep, &ev, 1, 20000);
+        }
+        int e = errno;
+        waitpid(c, NULL, 0);
+        static const char *names[] = { "a signal interrupts poll with EINTR",
+                                       "a signal interrupts select with EINTR",
+                                       "a signal interrupts epoll_wait with EINTR" };
+        tap_ok(r == -1 && e == EINTR && usr1_hits == which + 1, names[which]);
+    }
+    close(ep);
+    close(p[0]);
+    close(p[1]);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
-    tap_plan(119);
+    tap_plan(122);
     poll_pipes();
     poll_blocking_wake();
     ppoll_select();
@@ -320,5 +369,6 @@ int main(void)
     eventfd_tests();
     timerfd_tests();
     fifo_poll();
+    interrupted_waits();
     tap_finish();
 }

@@ -5,6 +5,7 @@
 #include <ostd/time.h>
 #include "fs/file.h"
 #include "fs/poll/poll.h"
+#include "signal/signal.h"
 
 #define CHUNK_ENTRIES 32
 
@@ -99,8 +100,11 @@ static bool table_empty(const struct poll_table *pt)
  * With nothing registered the task is not marked as sleeping yet: register on
  * a queue nobody wakes, so only the timeout (or nothing) ends the sleep.
  */
-bool poll_sleep(struct poll_table *pt, uint64_t deadline_ns)
+int poll_sleep(struct poll_table *pt, uint64_t deadline_ns)
 {
+    /* The scan queued us (state SLEEPING) first, so a signal sent after this check wakes the sleep. */
+    if (signal_pending_current())
+        return -ERESTARTNOHAND;
     if (!table_empty(pt))
         return poll_sleep_registered(deadline_ns);
     struct waitqueue idle;

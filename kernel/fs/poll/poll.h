@@ -41,7 +41,7 @@ void poll_table_free(struct poll_table *pt);
  * Sleep until a registered queue wakes us or the monotonic deadline passes.
  * Returns false when the deadline has passed. pt's registrations stay queued.
  */
-bool poll_sleep(struct poll_table *pt, uint64_t deadline_ns);
+int poll_sleep(struct poll_table *pt, uint64_t deadline_ns);   /* 1 woken, 0 timed out, -ERESTARTNOHAND signal */
 
 #define POLLIN_SET  (EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR)
 #define POLLOUT_SET (EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR)

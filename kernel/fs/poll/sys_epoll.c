@@ -89,8 +89,12 @@ static long ep_wait_loop(struct file *ef, struct linux_epoll_event *out, int max
             r = -ENOMEM;
             break;
         }
-        /* FIXME: -EINTR when a signal arrives (signals issue). */
-        timed_out = !poll_sleep(&pt, deadline);
+        int slept = poll_sleep(&pt, deadline);
+        if (slept < 0) {
+            r = -EINTR   /* epoll_wait is never restarted */;
+            break;
+        }
+        timed_out = !slept;
         poll_table_reset(&pt);
     }
     poll_table_free(&pt);

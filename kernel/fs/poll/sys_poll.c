@@ -54,8 +54,12 @@ static long do_poll(struct linux_pollfd *k, unsigned n, uint64_t deadline)
             r = -ENOMEM;
             break;
         }
-        /* FIXME: -ERESTARTNOHAND when a signal arrives (signals issue). */
-        timed_out = !poll_sleep(&pt, deadline);
+        int slept = poll_sleep(&pt, deadline);
+        if (slept < 0) {
+            r = slept;
+            break;
+        }
+        timed_out = !slept;
         poll_table_reset(&pt);
     }
     poll_table_free(&pt);
@@ -160,8 +164,12 @@ static long do_select(struct fdsets *s, unsigned n, uint64_t deadline)
             r = -ENOMEM;
             break;
         }
-        /* FIXME: -ERESTARTNOHAND when a signal arrives (signals issue). */
-        timed_out = !poll_sleep(&pt, deadline);
+        int slept = poll_sleep(&pt, deadline);
+        if (slept < 0) {
+            r = slept;
+            break;
+        }
+        timed_out = !slept;
         poll_table_reset(&pt);
     }
     poll_table_free(&pt);
