@@ -31,6 +31,8 @@ kobjs = $(patsubst %.c,$(1)/%.o,$(FW_C) $(SVC_C) $(2)) $(patsubst %.S,$(1)/%.o,$
 
 KOBJS     := $(call kobjs,$(KBUILD)/obj,)
 KTOBJS    := $(call kobjs,$(KBUILD)/ktest-obj,$(TEST_C))
+# The profiling kernel (CONFIG_PROFILE: timer-tick samples, flat profile at power-off).
+KPOBJS    := $(call kobjs,$(KBUILD)/profile-obj,)
 LDSCRIPT  := kernel/ostd/arch/x86_64/linker.ld
 
 $(GEN)/syscall_table.c $(GEN)/uapi/syscall_nr.h: kernel/syscall/syscall.tbl kernel/tools/gen_syscalls.py
@@ -57,6 +59,7 @@ endef
 
 $(eval $(call kvariant,$(KBUILD)/obj,))
 $(eval $(call kvariant,$(KBUILD)/ktest-obj,-DCONFIG_KTEST))
+$(eval $(call kvariant,$(KBUILD)/profile-obj,-DCONFIG_PROFILE))
 
 # Link: pass 1 with an empty symbol table, pass 2 with the real one (text addresses do not move:
 # .ksymtab sits after .text and .rodata).
@@ -71,12 +74,12 @@ define klink
 	$(Q)rm -f $(2).pass1
 endef
 
+objlist_of = $(if $(filter ktest,$(1)),$(KTOBJS),$(if $(filter profile,$(1)),$(KPOBJS),$(KOBJS)))
 # The object lists, rewritten only when they change, so removing a source relinks.
 $(KBUILD)/%.objlist: FORCE
 	@mkdir -p $(@D)
-	@echo '$(if $(filter ktest,$*),$(KTOBJS),$(KOBJS))' | cmp -s - $@ || \
-	    echo '$(if $(filter ktest,$*),$(KTOBJS),$(KOBJS))' > $@
-.PHONY: FORCE
+	@echo '$(call objlist_of,$*)' | cmp -s - $@ || echo '$(call objlist_of,$*)' > $@
+.PHONY: FORCE kernel-profile
 FORCE:
 
 $(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/kernel.objlist
@@ -84,6 +87,12 @@ $(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/
 
 $(BUILD)/kernel-ktest.elf: $(KTOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/ktest.objlist
 	$(call klink,$(KTOBJS),$@)
+
+$(BUILD)/kernel-profile.elf: $(KPOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/profile.objlist
+	$(call klink,$(KPOBJS),$@)
+
+## kernel-profile: build build/kernel-profile.elf (samples RIP per tick, prints a profile at power-off)
+kernel-profile: $(BUILD)/kernel-profile.elf
 
 ## kernel: build build/kernel.elf
 kernel: $(BUILD)/kernel.elf
@@ -110,4 +119,4 @@ run: $(BUILD)/kernel.elf $(RUN_INITRD)
 
 comma := ,
 
--include $(KOBJS:.o=.d) $(KTOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(KTOBJS:.o=.d) $(KPOBJS:.o=.d)

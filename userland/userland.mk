@@ -49,5 +49,7 @@ $(BUILD)/initramfs-%.cpio.gz: userland/initramfs/%.list $(MKCPIO) $(USER_TESTS)
 
 # Third-party programs (BusyBox, crun) from Debian source packages.
 include userland/dist/dist.mk
+# The benchmark program and `make bench`.
+include userland/bench/bench.mk
 # The staged root file system and the GRUB disk image.
 include images/image.mk

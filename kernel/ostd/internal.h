@@ -13,6 +13,18 @@ struct boot_info;
 __noreturn void panic_with_regs(const struct user_regs *f, const char *fmt, ...) __printf(2, 3);
 void backtrace_from(uint64_t rbp, uint64_t rip);
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+/* Index of the symbol containing addr (-1 if none) and the name of an index. */
+int64_t ksym_index(uint64_t addr);
+const char *ksym_name(int64_t index);
+
+/* Sampling profiler (CONFIG_PROFILE builds only; no-ops otherwise). */
+#ifdef CONFIG_PROFILE
+void profile_sample(uint64_t rip, bool user);
+void profile_dump(void);
+#else
+static inline void profile_sample(uint64_t rip, bool user) { (void)rip; (void)user; }
+static inline void profile_dump(void) {}
+#endif
 extern volatile bool panic_in_progress;
 
 /* console.c */

@@ -31,11 +31,11 @@ static void out(const char *fmt, ...)
         console_write_unlocked(buf, (size_t)n);
 }
 
-const char *ksym_lookup(uint64_t addr, uint64_t *offset)
+int64_t ksym_index(uint64_t addr)
 {
     uint64_t lo = 0, hi = ksymtab_count;
     if (hi == 0 || addr < ksymtab_syms[0].addr)
-        return NULL;
+        return -1;
     while (hi - lo > 1) {
         uint64_t mid = (lo + hi) / 2;
         if (ksymtab_syms[mid].addr <= addr)
@@ -43,8 +43,23 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
         else
             hi = mid;
     }
-    *offset = addr - ksymtab_syms[lo].addr;
-    return ksymtab_names + ksymtab_syms[lo].name_off;
+    return (int64_t)lo;
+}
+
+const char *ksym_name(int64_t index)
+{
+    if (index < 0 || (uint64_t)index >= ksymtab_count)
+        return NULL;
+    return ksymtab_names + ksymtab_syms[index].name_off;
+}
+
+const char *ksym_lookup(uint64_t addr, uint64_t *offset)
+{
+    int64_t i = ksym_index(addr);
+    if (i < 0)
+        return NULL;
+    *offset = addr - ksymtab_syms[i].addr;
+    return ksym_name(i);
 }
 
 static void print_addr(uint64_t addr)

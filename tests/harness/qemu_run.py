@@ -134,6 +134,7 @@ class Run:
         self.partial = b""
         self.stderr = b""
         self.log = open(args.log, "w", encoding="utf-8") if args.log else None
+        self.start = time.monotonic()
         # --send-after: (pattern, regex, bytes) answered in order, one per trigger.
         self.sends = [(p, re.compile(p), unescape(t)) for p, t in args.send_after]
         self.outbox = b""
@@ -179,6 +180,8 @@ class Run:
         line = clean_line(raw)
         self.lines.append(line)
         if self.log:
+            if self.args.log_times:
+                self.log.write(f"[{time.monotonic() - self.start:9.3f}] ")
             self.log.write(line + "\n")
             self.log.flush()
         if self.parser:
@@ -432,6 +435,8 @@ def parse_args(argv):
 
     out = ap.add_argument_group("output")
     out.add_argument("--log", help="write the full serial log here")
+    out.add_argument("--log-times", action="store_true",
+                     help="prefix each --log line with seconds since QEMU start")
     out.add_argument("--verbose", "-v", action="store_true",
                      help="stream serial output live")
     out.add_argument("--dry-run", action="store_true",

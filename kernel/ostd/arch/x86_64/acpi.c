@@ -137,6 +137,8 @@ static void debug_exit(int code)
 void power_off(int code)
 {
     irq_disable();
+    if (code == 0)
+        profile_dump();   /* CONFIG_PROFILE builds; a clean shutdown only */
     if (code == 0) {
         acpi_s5();
         /* QEMU handles the S5 request asynchronously: give it time before the fallback. */

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: MPL-2.0
+# `make bench`: the benchmark program, its initramfs, and the Keel-vs-Linux run.
+# Included by userland/userland.mk; QEMU settings come from the top-level Makefile.
+
+BENCH_DIR    := $(BUILD)/userland/bench
+BENCH_SRCS   := $(wildcard userland/bench/bench*.c)
+BENCH_INITRD := $(BUILD)/initramfs-bench.cpio
+# Boots per kernel, iteration scale, memory of the measured VMs (MiB).
+BENCH_REPS   ?= 3
+BENCH_SCALE  ?= 1
+BENCH_MEM    ?= 512
+# BENCH_FLAGS=--no-memory-probe skips the smallest-memory bisection.
+BENCH_FLAGS  ?=
+
+.PHONY: bench bench-initramfs bench-profile
+
+$(BENCH_DIR)/bench: $(BENCH_SRCS) userland/bench/bench.h userland/bench/bench.mk
+	@mkdir -p $(@D)
+	@echo "  MUSLCC  $@"
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $(BENCH_SRCS)
+
+$(BENCH_DIR)/true: userland/bench/true.c
+	@mkdir -p $(@D)
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BENCH_DIR)/bench.list: userland/bench/bench.mk
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+	    'nod /dev/null 0666 0 0 c 1 3' 'nod /dev/zero 0666 0 0 c 1 5' \
+	    'dir /proc 0755 0 0' 'dir /tmp 1777 0 0' 'dir /bin 0755 0 0' \
+	    'file /bin/true $(BENCH_DIR)/true 0755 0 0' \
+	    'file /init $(BENCH_DIR)/bench 0755 0 0' > $@
+
+$(BENCH_INITRD): $(BENCH_DIR)/bench.list $(BENCH_DIR)/bench $(BENCH_DIR)/true $(MKCPIO)
+	$(Q)$(PYTHON) $(MKCPIO) -o $@ $<
+
+## bench-initramfs: build only the benchmark initramfs.
+bench-initramfs: $(BENCH_INITRD)
+
+## bench: Keel vs Debian's Linux in the same QEMU; writes docs/benchmarks.{md,svg}.
+bench: kernel $(BENCH_INITRD)
+	$(Q)vmlinuz=$$($(LINUX_KERNEL_SH) $(BUILD)) && \
+	$(PYTHON) tests/harness/bench.py --qemu $(QEMU) --accel $(ACCEL) --smp $(SMP) \
+	    --mem $(BENCH_MEM) --reps $(BENCH_REPS) --scale $(BENCH_SCALE) \
+	    --keel $(KERNEL_ELF) --linux "$$vmlinuz" --initrd $(BENCH_INITRD) \
+	    --markdown docs/benchmarks.md --svg docs/benchmarks.svg $(BENCH_FLAGS)
+
+# BENCH_METRICS: the metrics bench-profile runs (all when empty).
+BENCH_METRICS ?=
+## bench-profile: run the benchmarks once on the profiling kernel and print its flat profile.
+bench-profile: $(BUILD)/kernel-profile.elf $(BENCH_INITRD)
+	$(Q)$(PYTHON) tests/harness/qemu_run.py --name bench-profile --qemu $(QEMU) --accel $(ACCEL) \
+	    --smp $(SMP) --mem $(BENCH_MEM) --timeout 600 --kernel $(BUILD)/kernel-profile.elf \
+	    --initrd $(BENCH_INITRD) --append "console=ttyS0 rdinit=/init -- $(BENCH_SCALE) $(BENCH_METRICS)" \
+	    --expect BENCH-DONE --expect 'profile: .* timer samples' --log $(BUILD)/bench-profile.log
+	$(Q)grep -E 'BENCH |profile:' $(BUILD)/bench-profile.log
