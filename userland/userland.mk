@@ -51,5 +51,7 @@ $(BUILD)/initramfs-%.cpio.gz: userland/initramfs/%.list $(MKCPIO) $(USER_TESTS)
 include userland/dist/dist.mk
 # The benchmark program and `make bench`.
 include userland/bench/bench.mk
+# The syscall fuzzer.
+include userland/fuzz/fuzz.mk
 # The staged root file system and the GRUB disk image.
 include images/image.mk
