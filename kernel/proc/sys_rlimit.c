@@ -56,8 +56,20 @@ long sys_prlimit64(struct sys_call *c)
 {
     return do_prlimit((int)c->arg[0], (unsigned)c->arg[1], c->arg[2], c->arg[3]);
 }
-long sys_getrlimit(struct sys_call *c) { return do_prlimit(0, (unsigned)c->arg[0], 0, c->arg[1]); }
-long sys_setrlimit(struct sys_call *c) { return do_prlimit(0, (unsigned)c->arg[0], c->arg[1], 0); }
+/* Unlike prlimit64, where NULL means "not this direction", NULL is a fault here. */
+long sys_getrlimit(struct sys_call *c)
+{
+    if (!c->arg[1])
+        return -EFAULT;
+    return do_prlimit(0, (unsigned)c->arg[0], 0, c->arg[1]);
+}
+
+long sys_setrlimit(struct sys_call *c)
+{
+    if (!c->arg[1])
+        return -EFAULT;
+    return do_prlimit(0, (unsigned)c->arg[0], c->arg[1], 0);
+}
 
 /* CPU time of the calling process: exited threads plus the live ones. */
 static uint64_t self_runtime_ns(struct process *p)
