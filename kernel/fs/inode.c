@@ -6,6 +6,7 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include "fs/inode.h"
+#include "proc/cred.h"
 #include "fs/dcache.h"
 #include "fs/tmpfs.h"
 #include "fs/pipe.h"
@@ -56,8 +57,8 @@ void inode_touch_mc(struct inode *ino)
     ino->mtime = ino->ctime = fs_now();
 }
 
-uint32_t current_fsuid(void) { return 0; }
-uint32_t current_fsgid(void) { return 0; }
+uint32_t current_fsuid(void) { return cred_current_fsuid(); }
+uint32_t current_fsgid(void) { return cred_current_fsgid(); }
 
 int inode_permission(const struct inode *ino, int mask)
 {
@@ -67,7 +68,7 @@ int inode_permission(const struct inode *ino, int mask)
             return -EACCES;
         return 0;
     }
-    uint32_t bits = uid == ino->uid ? (mode >> 6) : current_fsgid() == ino->gid ? (mode >> 3) : mode;
+    uint32_t bits = uid == ino->uid ? (mode >> 6) : cred_current_in_group(ino->gid) ? (mode >> 3) : mode;
     return ((uint32_t)mask & ~bits & 7) ? -EACCES : 0;
 }
 

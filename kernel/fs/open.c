@@ -3,7 +3,9 @@
 #include <ostd/heap.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/capability.h>
 #include <uapi/mount.h>
+#include "proc/cred.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
@@ -47,6 +49,8 @@ int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct
     r = inode_permission(dir->inode, W_OK | X_OK);
     if (r)
         return r;
+    if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
+        return -EPERM;
     struct inode *ino = inode_new(dir->inode->sb, mode);
     if (!ino)
         return -ENOMEM;

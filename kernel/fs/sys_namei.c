@@ -5,6 +5,8 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/capability.h>
+#include "proc/cred.h"
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
 
@@ -176,22 +178,37 @@ static void remove_locked(struct nameidata *nd)
     dentry_remove_locked(d);
 }
 
+/* In a sticky directory only the file's owner, the directory's owner or a CAP_FOWNER holder deletes. */
+static bool sticky_denies(const struct inode *dir, const struct inode *victim)
+{
+    if (!(dir->mode & S_ISVTX))
+        return false;
+    uint32_t uid = current_fsuid();
+    return uid != victim->uid && uid != dir->uid && !capable(CAP_FOWNER);
+}
+
+/* Checks in Linux's order: read-only mount, search/write on the parent, sticky bit, type, busy, empty. */
 int vfs_may_delete_locked(struct nameidata *nd, bool isdir)
 {
     struct dentry *d = nd->child.dentry;
     if (!d)
         return -ENOENT;
+    if (mnt_want_write(nd->parent.mnt))
+        return -EROFS;
+    int r = inode_permission(nd->parent.dentry->inode, W_OK | X_OK);
+    if (r)
+        return r;
+    if (sticky_denies(nd->parent.dentry->inode, d->inode))
+        return -EPERM;
     if (isdir && !S_ISDIR(d->inode->mode))
         return -ENOTDIR;
     if (!isdir && S_ISDIR(d->inode->mode))
         return -EISDIR;
     if (d->mounted || d == nd->child.mnt->root)
         return -EBUSY;
-    if (mnt_want_write(nd->parent.mnt))
-        return -EROFS;
     if (isdir && !list_empty(&d->children))
         return -ENOTEMPTY;
-    return inode_permission(nd->parent.dentry->inode, W_OK | X_OK);
+    return 0;
 }
 
 static int unlink_fn(struct nameidata *nd)

@@ -21,4 +21,17 @@ struct cred *cred_copy(const struct cred *c) __must_check;
 void cred_get(struct cred *c);
 void cred_put(struct cred *c);
 
+/* The calling process's credentials (NULL in a kernel task: acts as root). */
+struct cred *cred_current_get(void) __must_check;
+uint32_t cred_current_fsuid(void);
+uint32_t cred_current_fsgid(void);
+bool cred_current_in_group(uint32_t gid);
+
+/*
+ * Whether the caller holds capability cap (CAP_* of uapi/capability.h).
+ * FIXME(Isolation): capability sets and user namespaces are not modelled
+ * yet: effective uid 0 holds every capability, any other uid none.
+ */
+bool capable(int cap);
+
 #endif

@@ -3,6 +3,8 @@
 #include <ostd/user.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/capability.h>
+#include "proc/cred.h"
 #include "syscall/syscall.h"
 #include "sys/uts.h"
 
@@ -52,7 +54,9 @@ static long set_name(struct sys_call *c, enum uts_field f)
 {
     int len = (int)c->arg[1];
     char buf[NEW_UTS_LEN];
-    /* FIXME: require CAP_SYS_ADMIN in the namespace's user namespace (-EPERM); all are root now. */
+    /* FIXME(Isolation): CAP_SYS_ADMIN in the UTS namespace's user namespace. */
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
     if (len < 0 || len > NEW_UTS_LEN)
         return -EINVAL;
     if (copy_from_user(buf, uptr(c->arg[0]), (size_t)len))

@@ -4,6 +4,8 @@
 #include <ostd/console.h>
 #include <uapi/errno.h>
 #include <uapi/reboot.h>
+#include <uapi/capability.h>
+#include "proc/cred.h"
 #include "syscall/syscall.h"
 
 long sys_reboot(struct sys_call *c);
@@ -13,7 +15,8 @@ static bool cad_enabled = true;   /* Ctrl-Alt-Del behaviour; no keyboard driver 
 long sys_reboot(struct sys_call *c)
 {
     uint32_t m1 = (uint32_t)c->arg[0], m2 = (uint32_t)c->arg[1], cmd = (uint32_t)c->arg[2];
-    /* FIXME: check CAP_SYS_BOOT once credentials exist; every process is root for now. */
+    if (!capable(CAP_SYS_BOOT))
+        return -EPERM;
     if (m1 != LINUX_REBOOT_MAGIC1 ||
         (m2 != LINUX_REBOOT_MAGIC2 && m2 != LINUX_REBOOT_MAGIC2A &&
          m2 != LINUX_REBOOT_MAGIC2B && m2 != LINUX_REBOOT_MAGIC2C))

@@ -4,6 +4,8 @@
 #include <ostd/time.h>
 #include <ostd/user.h>
 #include <uapi/errno.h>
+#include <uapi/capability.h>
+#include "proc/cred.h"
 #include "syscall/syscall.h"
 #include "time/clock.h"
 
@@ -51,7 +53,8 @@ static long set_realtime(const struct kernel_timespec *ts)
     uint64_t ns = timespec_to_ns(ts);
     if (ns < clock_monotonic_ns())
         return -EINVAL;   /* the wall clock cannot be set before the moment of boot */
-    /* FIXME: require CAP_SYS_TIME once credentials exist; every process is root for now. */
+    if (!capable(CAP_SYS_TIME))
+        return -EPERM;
     clock_set_realtime_ns(ns);
     return 0;
 }
@@ -106,6 +109,8 @@ long sys_settimeofday(struct sys_call *c)
     if (!uptr_is_null(utz)) {
         if (tz.tz_minuteswest > TZ_MINUTES_MAX || tz.tz_minuteswest < -TZ_MINUTES_MAX)
             return -EINVAL;
+        if (!capable(CAP_SYS_TIME))
+            return -EPERM;
         spin_lock(&tz_lock);
         sys_tz = tz;
         spin_unlock(&tz_lock);

@@ -5,6 +5,7 @@
 //   seed=N     PRNG seed (default 1)          count=N   total calls (default 10^6)
 //   time=S     time limit in seconds (300)    workers=N parallel workers (2)
 //   trace=1    workers print every call before issuing it (slow; reproducers)
+//   replay=X   run one worker from seed X (as printed at its spawn) and nothing else
 // Output: "fuzz: ..." progress lines, then "FUZZ-RESULT calls=… seconds=…
 // respawns=… stuck=… unkillable=…" and "FUZZ-DONE". A worker that makes no
 // progress for 1 s is killed; one that does not die within 5 s of SIGKILL is
@@ -30,7 +31,7 @@
 #define DEATH_NS    5000000000ull
 #define FUZZ_ROOT   "/tmp/fuzz"
 
-struct opts { uint64_t seed, count, seconds; int workers, trace; };
+struct opts { uint64_t seed, count, seconds, replay; int workers, trace; };
 
 struct slot {
 	pid_t pid;
@@ -46,9 +47,24 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* MemFree from /proc/meminfo (KiB), or -1: watches for kernel leaks. */
+static long mem_free_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 static void parse(struct opts *o, int argc, char **argv)
 {
-	*o = (struct opts){ 1, 1000000, 300, 2, 0 };
+	*o = (struct opts){ 1, 1000000, 300, 0, 2, 0 };
 	for (int i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		uint64_t v = eq ? strtoull(eq + 1, 0, 0) : 0;
@@ -60,6 +76,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		else if (!strncmp(argv[i], "time=", 5)) o->seconds = v;
 		else if (!strncmp(argv[i], "workers=", 8)) o->workers = (int)v;
 		else if (!strncmp(argv[i], "trace=", 6)) o->trace = (int)v;
+		else if (!strncmp(argv[i], "replay=", 7)) o->replay = v;
 	}
 	if (o->workers < 1 || o->workers > MAX_WORKERS)
 		o->workers = 2;
@@ -77,15 +94,14 @@ static uint64_t mix(uint64_t x)
 static void spawn(struct slot *s, int i, const struct opts *o, struct fuzz_shared *sh)
 {
 	char dir[64];
-	uint64_t seed = mix(o->seed ^ ((uint64_t)i << 40) ^ (s->gen << 20));
+	uint64_t seed = o->replay ? o->replay : mix(o->seed ^ ((uint64_t)i << 40) ^ (s->gen << 20));
 	pid_t p;
 
 	snprintf(dir, sizeof(dir), FUZZ_ROOT "/w%d.%llu", i, (unsigned long long)s->gen);
 	mkdir(dir, 0777);
 	chmod(dir, 0777);
-	if (o->trace)
-		printf("fuzz: worker %d generation %llu seed %#llx\n", i,
-		       (unsigned long long)s->gen, (unsigned long long)seed);
+	printf("fuzz: worker %d generation %llu seed %#llx\n", i,
+	       (unsigned long long)s->gen, (unsigned long long)seed);
 	fflush(stdout);
 	p = fork();
 	if (p == 0) {
@@ -174,6 +190,8 @@ int main(int argc, char **argv)
 	uint64_t start, last_print, respawns = 0, stuck = 0, unkillable = 0, calls;
 
 	parse(&o, argc, argv);
+	if (o.replay)
+		o.workers = 1;
 	setup();
 	sh = mmap(0, sizeof(*sh) * MAX_WORKERS, PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -196,9 +214,10 @@ int main(int argc, char **argv)
 				watch(&slots[i], i, sh, &stuck, &unkillable);
 		if (now_ns() - last_print > 5000000000ull) {
 			last_print = now_ns();
-			printf("fuzz: %llu calls, %llu s, %llu respawns\n", (unsigned long long)calls,
+			printf("fuzz: %llu calls, %llu s, %llu respawns, %ld KiB free\n",
+			       (unsigned long long)calls,
 			       (unsigned long long)((last_print - start) / 1000000000ull),
-			       (unsigned long long)respawns);
+			       (unsigned long long)respawns, mem_free_kib());
 			fflush(stdout);
 		}
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // A fuzzing worker: issues random system calls as an unprivileged process.
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,11 +60,14 @@ static void drop_privileges(void)
 	int null = open("/dev/null", O_RDWR);
 
 	setsid();
-	if (null >= 0) {
-		dup2(null, 0), dup2(null, 1), dup2(null, 2);
-		if (null > 2)
-			close(null);
+	if (null < 0) {
+		/* Still on the console: say why and give up this worker. */
+		dprintf(2, "fuzz: worker cannot open /dev/null: %s\n", strerror(errno));
+		_exit(4);
 	}
+	dup2(null, 0), dup2(null, 1), dup2(null, 2);
+	if (null > 2)
+		close(null);
 	setrlimit(RLIMIT_AS, &as);
 	setgroups(0, 0);
 	if (setgid(FUZZ_UID) < 0 || setuid(FUZZ_UID) < 0)
