@@ -12,6 +12,7 @@
 // reported unkillable (a kernel hang). As pid 1 it powers off at the end.
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,22 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Delete what a dead worker generation left in its directory (leak checks). */
+static void clean_dir(int i, uint64_t gen)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), FUZZ_ROOT "/w%d.%llu", i, (unsigned long long)gen);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void spawn(struct slot *s, int i, const struct opts *o, struct fuzz_shared *sh)
 {
 	char dir[64];
@@ -163,6 +180,7 @@ static void reap(struct slot *slots, int n, uint64_t *respawns, const struct opt
 		for (int i = 0; i < n; i++)
 			if (slots[i].pid == p) {
 				slots[i].pid = 0;
+				clean_dir(i, slots[i].gen - 1);
 				if (respawn) {
 					(*respawns)++;
 					spawn(&slots[i], i, o, sh);
