@@ -88,3 +88,20 @@ test-linux-tty-jobctl: $(TTY_JC_CPIO)
 
 KEEL_BOOT_TESTS  += test-keel-tty-jobctl-q35
 LINUX_BOOT_TESTS += test-linux-tty-jobctl
+
+# `make run` (initramfs mode): the same /init, on an initramfs holding every
+# BusyBox applet, gives the person at the terminal a job-control shell.
+RUN_SHELL_CPIO := $(BUILD)/initramfs-shell.cpio
+
+$(BUILD)/boot/shell.list: tests/boot/tty.mk $(BUSYBOX_BIN)
+	@mkdir -p $(@D)
+	$(Q){ for d in /dev /proc /sys /tmp /root /bin /sbin /usr /usr/bin /usr/sbin; do \
+	        echo "dir $$d $$([ $$d = /tmp ] && echo 1777 || echo 0755) 0 0"; done; \
+	      printf '%s\n' 'nod /dev/console 0600 0 0 c 5 1' 'nod /dev/ttyS0 0620 0 0 c 4 64' \
+	        'nod /dev/tty 0666 0 0 c 5 0' 'nod /dev/null 0666 0 0 c 1 3' 'nod /dev/zero 0666 0 0 c 1 5' \
+	        'file /init $(TTY_JC_INIT) 0755 0 0' 'file /bin/busybox $(BUSYBOX_BIN) 0755 0 0'; \
+	      $(BUSYBOX_BIN) --list-full | LC_ALL=C sort | grep -v '^bin/busybox$$' | \
+	        while read -r p; do echo "slink /$$p /bin/busybox 0777 0 0"; done; } > $@
+
+$(RUN_SHELL_CPIO): $(BUILD)/boot/shell.list $(TTY_JC_INIT) $(BUSYBOX_BIN) $(MKCPIO)
+	$(Q)$(PYTHON) $(MKCPIO) -o $@ $<
