@@ -60,12 +60,13 @@ void tty_ctty_open(struct tty *t)
 
 /*
  * An orphaned group (POSIX): no member has a parent in another group of the
- * same session, so no job-control shell can continue it. tasklist_lock held.
+ * same session, so no job-control shell can continue it. As on Linux, a
+ * parent that is init does not count. tasklist_lock held.
  */
 static bool pgrp_orphaned_locked(int pgrp)
 {
     for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
-        if (p->state != PROC_ALIVE || p->pgid != pgrp || !p->parent)
+        if (p->state != PROC_ALIVE || p->pgid != pgrp || !p->parent || p->parent->pid == 1)
             continue;
         if (p->parent->pgid != pgrp && p->parent->sid == p->sid)
             return false;

@@ -175,10 +175,11 @@ static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
     }
 }
 
+/* A background reader gets SIGTTIN, except through /dev/console (exempt, as on Linux); so do TOSTOP writers SIGTTOU. */
 static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
     struct tty *t = &console_tty;
-    int bg = tty_ctty_check_bg(t, SIGTTIN);
+    int bg = f->ops == &tty_console_ops ? 0 : tty_ctty_check_bg(t, SIGTTIN);
     if (bg)
         return bg;
     if (!to->count)
@@ -211,7 +212,7 @@ static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 static long tty_write(struct file *f, struct iov_iter *from, uint64_t *pos)
 {
     struct tty *t = &console_tty;
-    if (atomic_load(&t->termios.c_lflag) & TOSTOP) {
+    if (f->ops != &tty_console_ops && (atomic_load(&t->termios.c_lflag) & TOSTOP)) {
         int bg = tty_ctty_check_bg(t, SIGTTOU);
         if (bg)
             return bg;
