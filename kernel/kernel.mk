@@ -109,8 +109,8 @@ $(BUILD)/ktest-initrd.cpio:
 	$(Q)printf 'dir /dev 0755 0 0\n' > $(BUILD)/ktest-initrd.list
 	$(Q)$(PYTHON) tests/harness/mkcpio.py $(BUILD)/ktest-initrd.list -o $@
 
-## run: boot the kernel in QEMU on this terminal (the image once «Distribution» lands)
-RUN_INITRD ?= $(BUILD)/initramfs-test.cpio
+## run: boot the kernel in QEMU on this terminal to a BusyBox job-control shell (initramfs; see tests/boot/tty.mk)
+RUN_INITRD ?= $(BUILD)/initramfs-shell.cpio
 run: $(BUILD)/kernel.elf $(RUN_INITRD)
 	timeout -k 5 $${RUN_TIMEOUT:-3600} $(QEMU) -accel $(ACCEL) $(if $(filter kvm,$(ACCEL)),-cpu host$(comma)-arch-capabilities,-cpu max) \
 	    -machine q35 -m $(MEM) -smp $(SMP) -nographic -no-reboot \

@@ -11,10 +11,8 @@ extern const struct file_ops tty_serial_ops;
 extern const struct file_ops tty_current_ops;
 
 /*
- * Send sig to every process of group pgrp (job-control keys, hang-ups).
- * Called from the TTY's input task (task context, no TTY lock held).
- * FIXME: a stub returning -ENOSYS that only logs the request, until kernel/signal
- * lands; the signals issue replaces its body (kernel/fs/tty/tty_signal.c).
+ * Send sig to every process of group pgrp (job-control keys, hang-ups, SIGTTIN/SIGTTOU).
+ * Task context, no TTY lock held. 0 or -ESRCH (no such group) / -EINVAL.
  */
 int tty_signal_pgrp(int pgrp, int sig);
 

@@ -364,6 +364,16 @@ bool signal_pending_current(void)
     return atomic_load(&p->sig.group_stop) || thread_should_exit();
 }
 
+bool signal_blocked_or_ignored_current(int sig)
+{
+    struct thread *th = thread_current();
+    if (!th || !sig_valid(sig))
+        return true;
+    if (atomic_load(&th->sig.blocked) & sigbit(sig))
+        return true;
+    return sig_action_get(th->proc, sig).handler == SIG_IGN;
+}
+
 void sig_set_blocked(struct thread *th, ksigset_t mask)
 {
     struct process *p = th->proc;

@@ -46,6 +46,8 @@ bool signal_may_send_locked(const struct process *p);
 void ksiginfo_user(struct ksiginfo *si, int sig, int code);
 /* Send sig (SI_KERNEL) to every live process of group pgrp; takes tasklist_lock. 0 or -ESRCH/-EINVAL. */
 int signal_kill_pgrp(int pgrp, int sig);
+/* Does the calling thread block sig, or its process set SIG_IGN for it (the TTY's SIGTTIN/SIGTTOU rule)? */
+bool signal_blocked_or_ignored_current(int sig);
 
 /* ---- sleeping ---- */
 /* Is SIGKILL pending for the calling thread (for killable, otherwise uninterruptible waits)? */

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
-// ABI suite: the console TTY (termios round trips, VMIN/VTIME, window size, FIONREAD, controlling terminal).
+// ABI suite: the console TTY (termios round trips, VMIN/VTIME, window size, FIONREAD, controlling terminal, job control).
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
@@ -84,7 +87,7 @@ static void misc_tests(int fd)
     char c;
     CHECK(read(nb, &c, 1), -EAGAIN, "a non-blocking canonical read without a line gives EAGAIN");
     struct pollfd pf = { nb, POLLIN | POLLOUT, 0 };
-    CHECK(poll(&pf, 1, 0), 1, "poll on the console");
+    CHECK(poll(&pf, 1, 5000), 1, "poll on the console (Linux may wait for its output queue to drain)");
     tap_eq_long(pf.revents, POLLOUT, "the console is writable, not readable");
     close(nb);
 }
@@ -116,13 +119,131 @@ static void ctty_tests(int fd)
     CHECK(ioctl(fd, TIOCSPGRP, BADPTR), -EFAULT, "TIOCSPGRP from a bad pointer fails with EFAULT");
 }
 
+static volatile int alarms;
+static void on_alarm(int sig) { (void)sig; alarms++; }
+
+/* Arm SIGALRM in ms milliseconds, caught by on_alarm with the given sa_flags. */
+static void alarm_in(int ms, int flags)
+{
+    struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = { .it_value = { 0, ms * 1000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void interrupt_tests(int fd)
+{
+    char buf[8];
+    alarms = 0;
+    alarm_in(100, 0);
+    CHECK(read(fd, buf, sizeof(buf)), -EINTR, "a signal without SA_RESTART interrupts a blocked TTY read (EINTR)");
+    tap_eq_long(alarms, 1, "... after its handler ran");
+    struct ktermios t, orig;
+    ioctl(fd, TCGETS, &orig);
+    t = orig;
+    t.c_lflag &= ~(unsigned)(ICANON | ECHO);
+    t.c_cc[VMIN] = 0;
+    t.c_cc[VTIME] = 5;
+    ioctl(fd, TCSETS, &t);
+    alarms = 0;
+    alarm_in(100, SA_RESTART);
+    long t0 = now_ms();
+    CHECK(read(fd, buf, sizeof(buf)), 0, "with SA_RESTART the read restarts and ends by its VTIME timeout");
+    tap_ok(alarms == 1 && now_ms() - t0 >= 400, "... after the handler ran and the full VTIME passed");
+    ioctl(fd, TCSETS, &orig);
+    signal(SIGALRM, SIG_DFL);
+}
+
+/* In the child: move to a new (background) group, ignore a signal if asked, do op; exit with errno or 100. */
+static _Noreturn void bg_op(int fd, int op, int ignore)
+{
+    setpgid(0, 0);
+    if (ignore)
+        signal(ignore, SIG_IGN);
+    struct ktermios t;
+    char c;
+    long r;
+    if (op == 0)
+        r = read(fd, &c, 1);
+    else if (op == 1)
+        r = (ioctl(fd, TCGETS, &t), ioctl(fd, TCSETS, &t));
+    else
+        r = write(fd, "# background write\n", 19);
+    _exit(r < 0 ? errno : 100);
+}
+
+/* Wait for pid; 200 + signal if it stopped (then kill it), else its exit status. */
+static int bg_result(pid_t pid)
+{
+    int st = 0;
+    waitpid(pid, &st, WUNTRACED);
+    if (WIFSTOPPED(st)) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return 200 + WSTOPSIG(st);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+/*
+ * Run op in a background group whose parent (a "shell" in init's group)
+ * keeps it from being orphaned; children of init never count (as Linux).
+ * Returns 200 + the stop signal, the op's errno, or 100 for success.
+ */
+static int in_background(int fd, int op, int ignore)
+{
+    pid_t shell = fork();
+    if (shell == 0) {
+        pid_t job = fork();
+        if (job == 0)
+            bg_op(fd, op, ignore);
+        _exit(bg_result(job));
+    }
+    return bg_result(shell);
+}
+
+/* Job control applies to the terminal's own nodes; /dev/console is exempt from it for reads and writes (as Linux). */
+static void background_tests(int cons)
+{
+    mknod("/dev/ttyS0", S_IFCHR | 0620, makedev(4, 64));
+    int fd = open("/dev/ttyS0", O_RDWR | O_NOCTTY);
+    tap_ok(fd >= 0, "open /dev/ttyS0, the console's own TTY");
+    tap_eq_long(in_background(fd, 0, 0), 200 + SIGTTIN, "a background group reading its terminal is stopped by SIGTTIN");
+    tap_eq_long(in_background(fd, 0, SIGTTIN), EIO, "... and gets EIO when it ignores SIGTTIN");
+    pid_t orphan = fork();
+    if (orphan == 0)
+        bg_op(fd, 0, 0);
+    tap_eq_long(bg_result(orphan), EIO, "a background read from an orphaned group (parent: init) fails with EIO");
+    tap_eq_long(in_background(fd, 1, 0), 200 + SIGTTOU, "a background group setting termios is stopped by SIGTTOU");
+    tap_eq_long(in_background(fd, 1, SIGTTOU), 100, "... and succeeds when it ignores SIGTTOU");
+    tap_eq_long(in_background(fd, 2, 0), 100, "a background write succeeds without TOSTOP");
+    struct ktermios t, orig;
+    ioctl(fd, TCGETS, &orig);
+    t = orig;
+    t.c_lflag |= TOSTOP;
+    CHECK(ioctl(fd, TCSETS, &t), 0, "TCSETS TOSTOP");
+    tap_eq_long(in_background(fd, 2, 0), 200 + SIGTTOU, "with TOSTOP a background write is stopped by SIGTTOU");
+    int nb = open("/dev/console", O_RDWR | O_NONBLOCK);
+    tap_eq_long(in_background(nb, 0, 0), EAGAIN, "a background read of /dev/console is not stopped (EAGAIN, non-blocking)");
+    tap_eq_long(in_background(nb, 2, 0), 100, "... nor a TOSTOP write to it");
+    tap_eq_long(in_background(cons, 1, 0), 200 + SIGTTOU, "... but setting termios through /dev/console stops with SIGTTOU");
+    close(nb);
+    ioctl(fd, TCSETS, &orig);
+    int pg = 0;
+    ioctl(fd, TIOCGPGRP, &pg);
+    tap_eq_long(pg, 1, "the foreground group is still init's");
+    close(fd);
+}
+
 int main(void)
 {
-    tap_plan(47);
+    tap_plan(64);
     int fd = open("/dev/console", O_RDWR);
     tap_ok(fd >= 0, "open /dev/console O_RDWR");
     termios_tests(fd);
     misc_tests(fd);
     ctty_tests(fd);
+    interrupt_tests(fd);
+    background_tests(fd);
     tap_finish();
 }

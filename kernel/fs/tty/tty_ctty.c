@@ -7,6 +7,7 @@
 #include "fs/tty.h"
 #include "fs/tty/tty_ctty.h"
 #include "proc/process.h"
+#include "signal/signal.h"
 
 /*
  * Lock order: tasklist_lock -> tty->lock. A session owns t while t->sid names
@@ -55,6 +56,45 @@ void tty_ctty_open(struct tty *t)
     if (p->pid == p->sid && t->sid != p->sid && !session_alive_locked(t->sid))
         ctty_take_locked(t, p);
     ctty_unlock(t);
+}
+
+/*
+ * An orphaned group (POSIX): no member has a parent in another group of the
+ * same session, so no job-control shell can continue it. As on Linux, a
+ * parent that is init does not count. tasklist_lock held.
+ */
+static bool pgrp_orphaned_locked(int pgrp)
+{
+    for (struct process *p = proc_next_locked(NULL); p; p = proc_next_locked(p)) {
+        if (p->state != PROC_ALIVE || p->pgid != pgrp || !p->parent || p->parent->pid == 1)
+            continue;
+        if (p->parent->pgid != pgrp && p->parent->sid == p->sid)
+            return false;
+    }
+    return true;
+}
+
+int tty_ctty_check_bg(struct tty *t, int sig)
+{
+    struct process *p = caller();
+    if (!p)
+        return 0;
+    int pgrp = 0;
+    bool orphaned = false;
+    ctty_lock(t);
+    if (t->sid && t->sid == p->sid && t->pgrp > 0 && t->pgrp != p->pgid) {
+        pgrp = p->pgid;
+        orphaned = pgrp_orphaned_locked(pgrp);
+    }
+    ctty_unlock(t);
+    if (!pgrp)
+        return 0;
+    if (signal_blocked_or_ignored_current(sig))
+        return sig == SIGTTIN ? -EIO : 0;
+    if (orphaned)
+        return -EIO;
+    (void)tty_signal_pgrp(pgrp, sig);
+    return -ERESTARTSYS;
 }
 
 bool tty_ctty_is_current(struct tty *t)
@@ -106,7 +146,7 @@ static long ctty_set_pgrp_locked(struct tty *t, struct process *p, uptr_t arg)
         return -ESRCH;
     if (!proc_pgrp_exists_locked(pgrp, p->sid))
         return -EPERM;
-    t->pgrp = pgrp;     /* FIXME: SIGTTOU for a background caller (signals issue) */
+    t->pgrp = pgrp;
     return 0;
 }
 
@@ -124,6 +164,11 @@ long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
         return -ENOIOCTLCMD;
     if (!p)
         return -ENOTTY;
+    if (cmd == TIOCSPGRP) {
+        long bg = tty_ctty_check_bg(t, SIGTTOU);
+        if (bg)
+            return bg == -EIO ? -ENOTTY : bg;
+    }
     int hup = 0;
     long r;
     ctty_lock(t);

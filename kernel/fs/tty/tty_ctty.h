@@ -9,6 +9,13 @@
 void tty_ctty_open(struct tty *t);
 /* Is t the calling process's controlling terminal? */
 bool tty_ctty_is_current(struct tty *t);
+/*
+ * Job control for a caller outside t's foreground group (Linux's rule): 0 to
+ * go on; -EIO (SIGTTIN blocked or ignored, or an orphaned group); or
+ * -ERESTARTSYS once sig went to the caller's group. sig is SIGTTIN (reads)
+ * or SIGTTOU (TOSTOP writes, termios and foreground changes). No TTY lock held.
+ */
+int tty_ctty_check_bg(struct tty *t, int sig);
 /* TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID; -ENOIOCTLCMD for other requests. */
 long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg);
 

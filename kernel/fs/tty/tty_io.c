@@ -9,6 +9,7 @@
 #include "fs/tty/tty.h"
 #include "fs/tty/tty_ctty.h"
 #include "fs/poll/poll.h"
+#include "signal/signal.h"
 
 /* Defaults of a Linux serial console: cooked, echoing, ^C/^\/^Z signals. */
 struct tty console_tty = {
@@ -110,12 +111,16 @@ struct read_req {
     uint64_t deadline;          /* VTIME; POLL_FOREVER: none */
 };
 
-/* Sleep until new input (seq moves past seen) or the deadline; false on timeout. */
-static bool wait_input(struct tty *t, uint32_t seen, uint64_t deadline)
+/* Sleep until new input (seq moves past seen) or the deadline: 0, -ETIMEDOUT or -ERESTARTSYS (a signal). */
+static int wait_input(struct tty *t, uint32_t seen, uint64_t deadline)
 {
     struct wq_entry e = { .queued = false };
     bool ok = true;
     wq_prepare(&t->rwait, &e);
+    if (signal_pending_current()) {
+        wq_finish(&t->rwait, &e);
+        return -ERESTARTSYS;
+    }
     if (atomic_load(&t->seq_in) == seen) {
         if (deadline == POLL_FOREVER) {
             wq_sleep();
@@ -125,7 +130,7 @@ static bool wait_input(struct tty *t, uint32_t seen, uint64_t deadline)
         }
     }
     wq_finish(&t->rwait, &e);
-    return ok;
+    return ok ? 0 : -ETIMEDOUT;
 }
 
 /* Non-canonical completion rules of VMIN/VTIME; (re)starts the VTIME timer. */
@@ -162,15 +167,21 @@ static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
             return (long)rq->got;
         if (atomic_load(&f->flags) & O_NONBLOCK)
             return rq->got ? (long)rq->got : -EAGAIN;
-        /* FIXME: -ERESTARTSYS on signals, SIGTTIN for background readers (signals issue). */
-        if (!wait_input(t, seen, rq->deadline))
+        int w = wait_input(t, seen, rq->deadline);
+        if (w == -ERESTARTSYS && !rq->got)
+            return w;   /* restarted under SA_RESTART, else EINTR */
+        if (w)
             return (long)rq->got;
     }
 }
 
+/* A background reader gets SIGTTIN, except through /dev/console (exempt, as on Linux); so do TOSTOP writers SIGTTOU. */
 static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
     struct tty *t = &console_tty;
+    int bg = f->ops == &tty_console_ops ? 0 : tty_ctty_check_bg(t, SIGTTIN);
+    if (bg)
+        return bg;
     if (!to->count)
         return 0;
     struct read_req rq = { .want = MIN(to->count, (size_t)TTY_BUF_SIZE), .deadline = POLL_FOREVER };
@@ -200,6 +211,12 @@ static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 
 static long tty_write(struct file *f, struct iov_iter *from, uint64_t *pos)
 {
+    struct tty *t = &console_tty;
+    if (f->ops != &tty_console_ops && (atomic_load(&t->termios.c_lflag) & TOSTOP)) {
+        int bg = tty_ctty_check_bg(t, SIGTTOU);
+        if (bg)
+            return bg;
+    }
     char *buf = kmalloc(TTY_CHUNK);
     if (!buf)
         return -ENOMEM;

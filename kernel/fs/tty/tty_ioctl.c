@@ -73,8 +73,20 @@ static long tty_flush(struct tty *t, uint64_t arg)
     return 0;
 }
 
+/* Requests that change the terminal: a background caller gets SIGTTOU first. */
+static bool changes_tty(unsigned cmd)
+{
+    return cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TCFLSH
+        || cmd == TCXONC || cmd == TCSBRK;
+}
+
 long tty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
 {
+    if (changes_tty(cmd)) {
+        int bg = tty_ctty_check_bg(t, SIGTTOU);
+        if (bg)
+            return bg;
+    }
     switch (cmd) {
     case TCGETS:
     case TIOCGWINSZ:
