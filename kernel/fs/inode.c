@@ -5,6 +5,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/memfd.h>
 #include "fs/inode.h"
 #include "fs/dcache.h"
 #include "fs/tmpfs.h"
@@ -23,6 +24,7 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode)
     ino->uid = current_fsuid();
     ino->gid = current_fsgid();
     ino->nlink = S_ISDIR(mode) ? 2 : 1;
+    ino->seals = F_SEAL_SEAL;   /* only memfd_create(MFD_ALLOW_SEALING) makes a sealable file */
     ino->atime = ino->mtime = ino->ctime = fs_now();
     mutex_init(&ino->lock);
     list_init(&ino->xattrs);

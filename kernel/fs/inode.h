@@ -59,6 +59,7 @@ struct inode {
     void *radix;                /* guarded by lock: page tree, radix_height levels of 512 slots */
     unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
     uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
+    uint32_t seals;             /* guarded by lock: F_SEAL_* (memfd.c); F_SEAL_SEAL unless sealable */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */

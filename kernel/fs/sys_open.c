@@ -4,6 +4,8 @@
 #include <uapi/fcntl.h>
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
+#include "fs/memfd.h"
+#include <uapi/memfd.h>
 
 static long do_open(int dirfd, uptr_t upath, uint32_t flags, uint32_t mode)
 {
@@ -129,8 +131,12 @@ long sys_fcntl(struct sys_call *c)
     case F_SETFL:
         r = (f->flags & O_PATH) ? -EBADF : fcntl_setfl(f, (uint32_t)arg);
         break;
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+        r = memfd_fcntl(f, cmd, arg);
+        break;
     default:
-        r = -EINVAL;    /* FIXME: record locks, F_GETPIPE_SZ, seals, leases */
+        r = -EINVAL;    /* FIXME: record locks, F_GETPIPE_SZ, leases */
     }
     file_put(f);
     return r;

@@ -4,6 +4,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/memfd.h>
 #include "fs/tmpfs.h"
 
 #define TMPFS_MAX_SIZE (1ULL << 48)    /* s_maxbytes-like bound: larger offsets give EFBIG */
@@ -115,6 +116,8 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
 {
     if (size > TMPFS_MAX_SIZE)
         return -EFBIG;
+    if ((size < ino->size && (ino->seals & F_SEAL_SHRINK)) || (size > ino->size && (ino->seals & F_SEAL_GROW)))
+        return -EPERM;
     uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
     radix_trim(&ino->radix, ino->radix_height, 0, keep, &ino->nr_pages);
     if (!ino->radix)
@@ -154,9 +157,13 @@ static long tmpfs_write_locked(struct inode *ino, struct iov_iter *from, uint64_
     bool fault = false;
     if (from->count && *pos >= TMPFS_MAX_SIZE)
         return -EFBIG;
+    if (from->count && (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+        return -EPERM;
     while (from->count && !fault && *pos < TMPFS_MAX_SIZE) {
         size_t in = (size_t)(*pos % PAGE_SIZE);
         size_t n = MIN(PAGE_SIZE - in, from->count);
+        if ((ino->seals & F_SEAL_GROW) && *pos + n > ino->size)
+            return done ? (long)done : -EPERM;  /* a page-sized step past EOF fails whole, as Linux */
         char *pg = page_at(ino, *pos / PAGE_SIZE, true);
         if (!pg)
             return done ? (long)done : -ENOSPC;
