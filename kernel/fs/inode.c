@@ -11,6 +11,7 @@
 #include "fs/tmpfs.h"
 #include "fs/pipe.h"
 #include "fs/xattr.h"
+#include "fs/lock.h"
 
 struct inode *inode_new(struct super_block *sb, uint32_t mode)
 {
@@ -28,6 +29,7 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode)
     ino->atime = ino->mtime = ino->ctime = fs_now();
     mutex_init(&ino->lock);
     list_init(&ino->xattrs);
+    list_init(&ino->file_locks);
     return ino;
 }
 
@@ -43,6 +45,7 @@ void inode_put(struct inode *ino)
     tmpfs_free_data(ino);
     pipe_put(ino->fifo);
     xattr_free_all(ino);
+    locks_free_inode(ino);
     kfree(ino->symlink);
     kfree(ino);
 }

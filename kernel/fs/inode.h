@@ -63,6 +63,8 @@ struct inode {
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */
+    struct list_head file_locks;    /* struct file_lock (lock.c); guarded by lock.c's locks_mutex */
+    uint32_t nr_file_locks;     /* atomic: entries in file_locks, for lock-free close paths */
 };
 
 /* A new inode with refcount 1 and nlink 1 (2 for directories). */
