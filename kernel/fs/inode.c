@@ -21,6 +21,7 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode)
     ino->refcount = 1;
     ino->sb = sb;
     ino->ino = atomic_add(&sb->next_ino, 1);
+    atomic_add(&sb->inodes_used, 1);
     ino->mode = mode;
     ino->uid = current_fsuid();
     ino->gid = current_fsgid();
@@ -43,6 +44,7 @@ void inode_put(struct inode *ino)
     if (!ino || atomic_sub(&ino->refcount, 1) != 0)
         return;
     tmpfs_free_data(ino);
+    atomic_sub(&ino->sb->inodes_used, 1);
     pipe_put(ino->fifo);
     xattr_free_all(ino);
     locks_free_inode(ino);

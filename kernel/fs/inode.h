@@ -33,7 +33,10 @@ struct super_block {
     uint64_t magic;             /* statfs f_type */
     uint64_t next_ino;          /* guarded by vfs_lock */
     const char *type;
-    uint64_t size_limit;        /* tmpfs size= in bytes, 0 for none; guarded by vfs_lock */
+    uint64_t size_limit;        /* tmpfs size= in bytes (whole pages), 0 for none; set before first use */
+    uint64_t inode_limit;       /* tmpfs nr_inodes=, 0 for none; set before first use */
+    uint64_t pages_used;        /* atomic: tmpfs file pages allocated */
+    uint64_t inodes_used;       /* atomic: live inodes */
 };
 
 /*
