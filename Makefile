@@ -32,6 +32,7 @@ include kernel/kernel.mk
 -include tests/image/image.mk
 -include tests/boot/tty.mk
 -include tests/robust/robust.mk
+-include tests/boot/initramfs_gz.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

@@ -4,6 +4,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include "fs/file.h"
+#include "fs/lock.h"
 #include "fs/vfs.h"
 #include "proc/process.h"
 
@@ -42,6 +43,7 @@ void file_put(struct file *f)
 {
     if (!f || atomic_sub(&f->refcount, 1) != 0)
         return;
+    locks_remove_file(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     path_put(&f->path);
@@ -157,8 +159,11 @@ void files_put(struct files *ft)
 {
     if (atomic_sub(&ft->refcount, 1) != 0)
         return;
-    for (unsigned i = 0; i < ft->max; i++)
+    for (unsigned i = 0; i < ft->max; i++) {
+        if (ft->fd[i])
+            locks_remove_posix(ft->fd[i], ft);
         file_put(ft->fd[i]);
+    }
     kfree(ft->fd);
     kfree(ft->cloexec);
     kfree(ft);
@@ -169,6 +174,7 @@ void files_close_on_exec(struct files *ft)
     mutex_lock(&ft->lock);
     for (unsigned i = 0; i < ft->max; i++) {
         if (ft->fd[i] && ft->cloexec[i]) {
+            locks_remove_posix(ft->fd[i], ft);
             file_put(ft->fd[i]);
             ft->fd[i] = NULL;
             ft->cloexec[i] = 0;
@@ -221,6 +227,7 @@ int fd_close(struct files *ft, int fd)
     mutex_unlock(&ft->lock);
     if (!f)
         return -EBADF;
+    locks_remove_posix(f, ft);
     file_put(f);
     return 0;
 }
@@ -238,6 +245,8 @@ int fd_replace(struct files *ft, int fd, struct file *f, bool cloexec)
         ft->cloexec[fd] = cloexec;
     }
     mutex_unlock(&ft->lock);
+    if (old)
+        locks_remove_posix(old, ft);
     file_put(old);
     return r ? r : fd;
 }

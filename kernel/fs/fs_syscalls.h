@@ -17,7 +17,7 @@
     X(mkdir) X(mkdirat) X(mknod) X(mknodat) X(symlink) X(symlinkat) X(link) X(linkat) \
     X(unlink) X(unlinkat) X(rmdir) X(rename) X(renameat) X(renameat2) \
     X(getdents64) X(chdir) X(fchdir) X(getcwd) X(umask) X(pipe) X(pipe2) \
-    X(ioctl) X(statfs) X(fstatfs) X(statx) X(preadv) X(pwritev) X(syncfs) X(fallocate) X(chroot) \
+    X(ioctl) X(statfs) X(fstatfs) X(statx) X(preadv) X(pwritev) X(preadv2) X(pwritev2) X(syncfs) X(fallocate) X(chroot) \
     X(setxattr) X(lsetxattr) X(fsetxattr) X(getxattr) X(lgetxattr) X(fgetxattr) \
     X(listxattr) X(llistxattr) X(flistxattr) X(removexattr) X(lremovexattr) X(fremovexattr)
 

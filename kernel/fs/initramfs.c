@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
-// The initramfs unpacker: newc cpio members (dirs, files, hard links, symlinks, nodes) into tmpfs.
+// The initramfs unpacker: newc cpio members (dirs, files, hard links, symlinks, nodes), gzip-compressed or not, into tmpfs.
 #include <ostd/boot.h>
 #include <ostd/heap.h>
 #include <ostd/console.h>
 #include <lib/cpio.h>
+#include <lib/inflate.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include "fs/initramfs.h"
@@ -132,7 +133,8 @@ static int unpack_member(struct unpack *u, const struct cpio_entry *e)
     return r;
 }
 
-static int unpack_buffer(const uint8_t *buf, size_t len)
+/* Unpack the cpio archives at buf (up to data that is not cpio); sets *used. */
+static int unpack_cpio(const uint8_t *buf, size_t len, size_t *used)
 {
     struct unpack u = { 0 };
     struct cpio_iter it;
@@ -147,8 +149,61 @@ static int unpack_buffer(const uint8_t *buf, size_t len)
     for (size_t i = 0; i < u.nlinks; i++)
         inode_put(u.links[i].inode);
     kfree(u.links);
-    /* FIXME: gzip-compressed archives (a decompressor in kernel/lib). */
+    *used = len - cpio_iter_remaining(&it);
     return n < 0 ? n : 0;
+}
+
+#define GZ_NESTING 4                    /* a gzip member holding gzip members holding ... */
+#define GZ_OUT_MAX (1ULL << 30)         /* largest decompressed member we try */
+
+static int unpack_buffer(const uint8_t *buf, size_t len, int depth);
+
+/*
+ * Decompress the gzip member at buf and unpack what it holds. The output size
+ * is not known before the end: start from the ISIZE at the end of the buffer
+ * (right for a lone member) and double on -ENOSPC.
+ */
+static int unpack_gzip(const uint8_t *buf, size_t len, size_t *used, int depth)
+{
+    if (depth >= GZ_NESTING)
+        return -EINVAL;
+    uint64_t cap = len >= 4 ? (buf[len - 4] | (uint32_t)buf[len - 3] << 8 | (uint32_t)buf[len - 2] << 16 |
+                               (uint32_t)buf[len - 1] << 24) : 0;
+    cap = MAX(cap, 64 * 1024);
+    for (;;) {
+        uint8_t *out = cap <= GZ_OUT_MAX ? kmalloc((size_t)cap) : NULL;
+        if (!out)
+            return -ENOMEM;
+        size_t out_len = 0;
+        int r = gunzip(buf, len, used, out, (size_t)cap, &out_len);
+        if (!r)
+            r = unpack_buffer(out, out_len, depth + 1);
+        kfree(out);
+        if (r != -ENOSPC || cap >= GZ_OUT_MAX)
+            return r;
+        cap *= 2;
+    }
+}
+
+/* Linux's initramfs layout: cpio archives, zero padding and gzip members in any order. */
+static int unpack_buffer(const uint8_t *buf, size_t len, int depth)
+{
+    size_t off = 0;
+    while (off < len) {
+        if (!buf[off]) {
+            off++;
+            continue;
+        }
+        size_t used = 0;
+        int r = gzip_magic(buf + off, len - off) ? unpack_gzip(buf + off, len - off, &used, depth)
+                                                 : unpack_cpio(buf + off, len - off, &used);
+        if (r)
+            return r;
+        if (!used)
+            return -EINVAL;     /* neither cpio nor gzip: junk, as Linux reports it */
+        off += used;
+    }
+    return 0;
 }
 
 int initramfs_unpack(void)
@@ -157,8 +212,10 @@ int initramfs_unpack(void)
     for (size_t i = 0; i < boot_module_count(); i++) {
         size_t len = 0;
         const uint8_t *buf = boot_module_data(i, &len);
-        if (buf && !r)
-            r = unpack_buffer(buf, len);
+        int m = buf ? unpack_buffer(buf, len, 0) : 0;
+        if (m)
+            pr_warn("initramfs: module %zu: error %d (the rest of it is skipped)\n", i, m);
+        r = r ? r : m;
     }
     return r;
 }

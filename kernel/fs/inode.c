@@ -5,12 +5,14 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/memfd.h>
 #include "fs/inode.h"
 #include "proc/cred.h"
 #include "fs/dcache.h"
 #include "fs/tmpfs.h"
 #include "fs/pipe.h"
 #include "fs/xattr.h"
+#include "fs/lock.h"
 
 struct inode *inode_new(struct super_block *sb, uint32_t mode)
 {
@@ -20,13 +22,16 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode)
     ino->refcount = 1;
     ino->sb = sb;
     ino->ino = atomic_add(&sb->next_ino, 1);
+    atomic_add(&sb->inodes_used, 1);
     ino->mode = mode;
     ino->uid = current_fsuid();
     ino->gid = current_fsgid();
     ino->nlink = S_ISDIR(mode) ? 2 : 1;
+    ino->seals = F_SEAL_SEAL;   /* only memfd_create(MFD_ALLOW_SEALING) makes a sealable file */
     ino->atime = ino->mtime = ino->ctime = fs_now();
     mutex_init(&ino->lock);
     list_init(&ino->xattrs);
+    list_init(&ino->file_locks);
     return ino;
 }
 
@@ -40,8 +45,10 @@ void inode_put(struct inode *ino)
     if (!ino || atomic_sub(&ino->refcount, 1) != 0)
         return;
     tmpfs_free_data(ino);
+    atomic_sub(&ino->sb->inodes_used, 1);
     pipe_put(ino->fifo);
     xattr_free_all(ino);
+    locks_free_inode(ino);
     kfree(ino->symlink);
     kfree(ino);
 }

@@ -33,7 +33,10 @@ struct super_block {
     uint64_t magic;             /* statfs f_type */
     uint64_t next_ino;          /* guarded by vfs_lock */
     const char *type;
-    uint64_t size_limit;        /* tmpfs size= in bytes, 0 for none; guarded by vfs_lock */
+    uint64_t size_limit;        /* tmpfs size= in bytes (whole pages), 0 for none; set before first use */
+    uint64_t inode_limit;       /* tmpfs nr_inodes=, 0 for none; set before first use */
+    uint64_t pages_used;        /* atomic: tmpfs file pages allocated */
+    uint64_t inodes_used;       /* atomic: live inodes */
 };
 
 /*
@@ -59,9 +62,12 @@ struct inode {
     void *radix;                /* guarded by lock: page tree, radix_height levels of 512 slots */
     unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
     uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
+    uint32_t seals;             /* guarded by lock: F_SEAL_* (memfd.c); F_SEAL_SEAL unless sealable */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */
+    struct list_head file_locks;    /* struct file_lock (lock.c); guarded by lock.c's locks_mutex */
+    uint32_t nr_file_locks;     /* atomic: entries in file_locks, for lock-free close paths */
 };
 
 /* A new inode with refcount 1 and nlink 1 (2 for directories). */

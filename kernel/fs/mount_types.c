@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // The file-system types mount(2) creates: tmpfs (with options), devtmpfs, proc, sysfs.
 #include <ostd/heap.h>
+#include <ostd/frame.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
@@ -9,7 +10,8 @@
 #include "fs/chrdev.h"
 
 struct tmpfs_opts {
-    uint64_t size;
+    uint64_t size;              /* bytes, 0: no limit */
+    uint64_t nr_inodes;         /* 0: no limit */
     uint32_t mode, uid, gid;
 };
 
@@ -28,15 +30,11 @@ static int parse_num(const char *s, size_t len, unsigned base, uint64_t *out)
     return 0;
 }
 
-/* size=N[kmg] (FIXME: size=N% of memory is taken as 0, no limit). */
-static int parse_size(const char *s, size_t len, uint64_t *out)
+/* A number with an optional k/m/g suffix (Linux's memparse). */
+static int parse_mem(const char *s, size_t len, uint64_t *out)
 {
     unsigned shift = 0;
     char last = len ? s[len - 1] : 0;
-    if (last == '%') {
-        *out = 0;
-        return 0;
-    }
     if (last == 'k' || last == 'K') shift = 10;
     if (last == 'm' || last == 'M') shift = 20;
     if (last == 'g' || last == 'G') shift = 30;
@@ -47,28 +45,68 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
     return r;
 }
 
+static uint64_t total_ram(void)
+{
+    struct frame_stats st;
+    frame_get_stats(&st);
+    return st.total * PAGE_SIZE;
+}
+
+/* size=N[kmg] or size=N% of RAM; rounded up to whole pages. */
+static int parse_size(const char *s, size_t len, uint64_t *out)
+{
+    int r;
+    if (len && s[len - 1] == '%') {
+        r = parse_num(s, len - 1, 10, out);
+        if (!r && *out > UINT64_MAX / total_ram())
+            return -EINVAL;
+        if (!r)
+            *out = total_ram() * *out / 100;
+    } else {
+        r = parse_mem(s, len, out);
+    }
+    if (!r && *out > UINT64_MAX - PAGE_SIZE)
+        return -EINVAL;
+    *out = (*out + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+    return r;
+}
+
+static bool key_is(const char *k, size_t kl, const char *name)
+{
+    return strlen(name) == kl && !memcmp(k, name, kl);
+}
+
 static int tmpfs_opt(struct tmpfs_opts *o, const char *k, size_t kl, const char *v, size_t vl)
 {
     uint64_t n = 0;
     int r;
-    if (kl == 4 && !memcmp(k, "size", 4))
+    if (key_is(k, kl, "size"))
         return parse_size(v, vl, &o->size);
-    if (kl == 4 && !memcmp(k, "mode", 4)) {
+    if (key_is(k, kl, "nr_blocks")) {
+        r = parse_mem(v, vl, &n);
+        if (r || n > UINT64_MAX / PAGE_SIZE)
+            return -EINVAL;
+        o->size = n * PAGE_SIZE;
+        return 0;
+    }
+    if (key_is(k, kl, "nr_inodes"))
+        return parse_mem(v, vl, &o->nr_inodes);
+    if (key_is(k, kl, "mode")) {
         r = parse_num(v, vl, 8, &n);
         o->mode = (uint32_t)(n & 07777);
-        return r ? r : n > 07777 ? -EINVAL : 0;
+        return r;
     }
-    if ((kl == 3 && !memcmp(k, "uid", 3)) || (kl == 3 && !memcmp(k, "gid", 3))) {
+    if (key_is(k, kl, "uid") || key_is(k, kl, "gid")) {
         r = parse_num(v, vl, 10, &n);
         if (r || n > 0xfffffffeu)
             return -EINVAL;
         *(k[0] == 'u' ? &o->uid : &o->gid) = (uint32_t)n;
         return 0;
     }
-    static const char *const ignored[] = { "nr_inodes", "nr_blocks", "huge", "mpol", "inode64",
-                                           "inode32", "noswap" };
-    for (size_t i = 0; i < ARRAY_SIZE(ignored); i++)
-        if (strlen(ignored[i]) == kl && !memcmp(k, ignored[i], kl))
+    /* Policies with nothing to act on here: no transparent huge pages, no NUMA, 64-bit inode numbers. */
+    static const char *const no_effect[] = { "huge", "mpol", "inode64", "inode32" };
+    for (size_t i = 0; i < ARRAY_SIZE(no_effect); i++)
+        if (key_is(k, kl, no_effect[i]))
             return 0;
     return -EINVAL;
 }
@@ -91,7 +129,8 @@ static int tmpfs_parse(const char *data, struct tmpfs_opts *o)
 
 static int tmpfs_make(const char *data, struct dentry **root)
 {
-    struct tmpfs_opts o = { 0, 01777, 0, 0 };
+    /* Linux's defaults: half of RAM, and as many inodes as RAM has pages / 2. */
+    struct tmpfs_opts o = { total_ram() / 2 / PAGE_SIZE * PAGE_SIZE, total_ram() / PAGE_SIZE / 2, 01777, 0, 0 };
     int r = tmpfs_parse(data, &o);
     if (r)
         return r;
@@ -106,6 +145,7 @@ static int tmpfs_make(const char *data, struct dentry **root)
     if (!*root)
         return -ENOMEM;     /* FIXME: super blocks are not freed yet */
     sb->size_limit = o.size;
+    sb->inode_limit = o.nr_inodes;
     return 0;
 }
 

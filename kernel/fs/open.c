@@ -51,7 +51,10 @@ int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct
         return r;
     if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
         return -EPERM;
-    struct inode *ino = inode_new(dir->inode->sb, mode);
+    struct super_block *sb = dir->inode->sb;
+    if (sb->inode_limit && atomic_load(&sb->inodes_used) >= sb->inode_limit)
+        return -ENOSPC;     /* tmpfs nr_inodes= (creation is serialised by vfs_lock) */
+    struct inode *ino = inode_new(sb, mode);
     if (!ino)
         return -ENOMEM;
     ino->rdev = rdev;

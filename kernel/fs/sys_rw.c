@@ -8,6 +8,7 @@
 #include "fs/open.h"
 #include "fs/tmpfs.h"
 #include <uapi/statfs.h>
+#include <uapi/rwf.h>
 
 /* Run f's read or write over it, at *ppos (explicit offset) or the shared file offset. */
 static long io_check(struct file *f, bool write)
@@ -217,6 +218,40 @@ long sys_pwritev(struct sys_call *c)
     int64_t pos = (int64_t)c->arg[3];
     return rw_vec(c, true, &pos);
 }
+
+/*
+ * preadv2/pwritev2: offset -1 uses the file position. RWF_HIPRI (a polling
+ * hint for direct I/O) and RWF_DSYNC/RWF_SYNC (tmpfs writes are durable as
+ * soon as they return) need nothing more here.
+ */
+static long rw_vec2(struct sys_call *c, bool write)
+{
+    int64_t pos = (int64_t)c->arg[3];
+    uint64_t flags = c->arg[5];
+    if (flags & ~(uint64_t)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
+        return -EOPNOTSUPP;
+    if (flags & RWF_NOWAIT)
+        return -EOPNOTSUPP;     /* FIXME: RWF_NOWAIT needs non-blocking variants of the read/write ops */
+    struct file *f = fd_get((int)c->arg[0]);
+    if (!f)
+        return -EBADF;
+    /* RWF_APPEND: write at the end; with offset -1 the file position follows. */
+    if (write && (flags & RWF_APPEND) && f->ops->seekable) {
+        uint64_t end = file_size(f);    /* FIXME: not atomic against a concurrent writer */
+        if (pos == -1) {
+            mutex_lock(&f->pos_lock);
+            f->pos = end;
+            mutex_unlock(&f->pos_lock);
+        } else {
+            pos = (int64_t)end;
+        }
+    }
+    file_put(f);
+    return rw_vec(c, write, pos == -1 ? NULL : &pos);
+}
+
+long sys_preadv2(struct sys_call *c) { return rw_vec2(c, false); }
+long sys_pwritev2(struct sys_call *c) { return rw_vec2(c, true); }
 
 long sys_syncfs(struct sys_call *c)
 {

@@ -31,10 +31,15 @@ static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct li
     st->f_namelen = NAME_MAX;
     st->f_flags = statfs_flags(mflags);
     if (sb->size_limit) {
+        uint64_t used = atomic_load(&sb->pages_used);
         st->f_blocks = sb->size_limit / 4096;
-        st->f_bfree = st->f_bavail = st->f_blocks;    /* FIXME: count used blocks */
+        st->f_bfree = st->f_bavail = st->f_blocks - MIN(used, st->f_blocks);
     }
-    /* FIXME: block and inode counts once tmpfs has size= limits */
+    if (sb->inode_limit) {
+        uint64_t used = atomic_load(&sb->inodes_used);
+        st->f_files = sb->inode_limit;
+        st->f_ffree = sb->inode_limit - MIN(used, sb->inode_limit);
+    }
 }
 
 static long statfs_out(struct inode *ino, uint32_t mflags, uptr_t ubuf)

@@ -4,6 +4,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/memfd.h>
 #include "fs/tmpfs.h"
 
 #define TMPFS_MAX_SIZE (1ULL << 48)    /* s_maxbytes-like bound: larger offsets give EFBIG */
@@ -45,8 +46,20 @@ static void radix_free(void *node, unsigned height, uint64_t *count)
     kfree(node);
 }
 
+/* Reserve one page of the file system's size= budget; false when it is used up. */
+static bool charge_page(struct super_block *sb)
+{
+    uint64_t n = atomic_add(&sb->pages_used, 1);
+    if (sb->size_limit && n > sb->size_limit / PAGE_SIZE) {
+        atomic_sub(&sb->pages_used, 1);
+        return false;
+    }
+    return true;
+}
+
 void tmpfs_free_data(struct inode *ino)
 {
+    atomic_sub(&ino->sb->pages_used, ino->nr_pages);
     radix_free(ino->radix, ino->radix_height, &ino->nr_pages);
     ino->radix = NULL;
     ino->radix_height = 0;
@@ -87,8 +100,12 @@ static char *page_at(struct inode *ino, uint64_t idx, bool create)
         struct radix_node *n = *slot;
         slot = &n->slot[(idx >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
     }
-    if (!*slot && create && (*slot = kzalloc(PAGE_SIZE)))
-        ino->nr_pages++;
+    if (!*slot && create && charge_page(ino->sb)) {
+        if ((*slot = kzalloc(PAGE_SIZE)))
+            ino->nr_pages++;
+        else
+            atomic_sub(&ino->sb->pages_used, 1);
+    }
     return *slot;
 }
 
@@ -115,8 +132,11 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
 {
     if (size > TMPFS_MAX_SIZE)
         return -EFBIG;
-    uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    if ((size < ino->size && (ino->seals & F_SEAL_SHRINK)) || (size > ino->size && (ino->seals & F_SEAL_GROW)))
+        return -EPERM;
+    uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE, before = ino->nr_pages;
     radix_trim(&ino->radix, ino->radix_height, 0, keep, &ino->nr_pages);
+    atomic_sub(&ino->sb->pages_used, before - ino->nr_pages);
     if (!ino->radix)
         ino->radix_height = 0;
     char *last = size % PAGE_SIZE ? page_at(ino, keep - 1, false) : NULL;
@@ -154,9 +174,13 @@ static long tmpfs_write_locked(struct inode *ino, struct iov_iter *from, uint64_
     bool fault = false;
     if (from->count && *pos >= TMPFS_MAX_SIZE)
         return -EFBIG;
+    if (from->count && (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+        return -EPERM;
     while (from->count && !fault && *pos < TMPFS_MAX_SIZE) {
         size_t in = (size_t)(*pos % PAGE_SIZE);
         size_t n = MIN(PAGE_SIZE - in, from->count);
+        if ((ino->seals & F_SEAL_GROW) && *pos + n > ino->size)
+            return done ? (long)done : -EPERM;  /* a page-sized step past EOF fails whole, as Linux */
         char *pg = page_at(ino, *pos / PAGE_SIZE, true);
         if (!pg)
             return done ? (long)done : -ENOSPC;

@@ -6,6 +6,7 @@
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
 #include "fs/vfs.h"
+#include "fs/lock.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
 #include "fs/initramfs.h"
@@ -42,6 +43,7 @@ static int mount_root(void)
 int vfs_init(void)
 {
     mutex_init(&vfs_lock);
+    locks_init();
     files_boot_init();
     int r = mount_root();
     if (r)

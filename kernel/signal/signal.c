@@ -50,6 +50,7 @@ static void proc_signal_init(struct process *p)
     spin_init(&p->sig.itimer_lock, "itimer");
     list_init(&p->sig.threads);
     wq_init(&p->sig.stop_wq);
+    wq_init(&p->sig.queued_wq);
     sig_itimer_init(p);
 }
 
@@ -243,6 +244,7 @@ static bool send_common(struct process *p, struct thread *t, const struct ksigin
             atomic_store(&sp->set, sp->set | sigbit(sig));
         }
         wake_takers_locked(p, t, sig);
+        wq_wake_all(&p->sig.queued_wq);     /* blocked signals too: signalfd reads them */
     }
     spin_unlock_irqrestore(&p->sig.lock, f);
     return continued && sig == SIGCONT;
@@ -345,6 +347,23 @@ bool signal_parent_exit_locked(struct process *p)
 ksigset_t sig_pending_set(struct thread *th)
 {
     return atomic_load(&th->sig.pending.set) | atomic_load(&th->proc->sig.shared.set);
+}
+
+/* ---- signalfd ---- */
+
+struct waitqueue *signal_queued_wq_current(void)
+{
+    return &thread_current()->proc->sig.queued_wq;
+}
+
+ksigset_t signal_pending_set_current(void)
+{
+    return sig_pending_set(thread_current());
+}
+
+int signal_dequeue_current(ksigset_t mask, struct ksiginfo *out)
+{
+    return sig_dequeue(thread_current(), mask & ~SIG_UNBLOCKABLE, out);
 }
 
 bool signal_fatal_pending_current(void)

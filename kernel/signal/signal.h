@@ -85,6 +85,14 @@ bool signal_pending_current(void);
  */
 bool signal_sleep_ns(uint64_t timeout_ns, uint64_t *left);
 
+/* ---- signalfd (fs/signalfd.c); user threads only ---- */
+/* The calling process's queue, woken whenever a signal is queued for it or one of its threads. */
+struct waitqueue *signal_queued_wq_current(void);
+/* Signals pending for the calling thread (its own and its process's). */
+ksigset_t signal_pending_set_current(void);
+/* Take the lowest pending signal of mask (SIGKILL/SIGSTOP never) for the caller, thread set first; 0 if none. */
+int signal_dequeue_current(ksigset_t mask, struct ksiginfo *out);
+
 /* ---- delivery ---- */
 /*
  * On every return to user mode: handle stops, default actions and set up a

@@ -50,6 +50,7 @@ struct proc_signal {
     struct list_head threads;   /* thread_signal.node of live threads; guarded by lock */
     bool group_stop;            /* the process is stopped; guarded by lock, read atomically */
     struct waitqueue stop_wq;   /* stopped threads sleep here */
+    struct waitqueue queued_wq; /* woken whenever a signal is queued (signalfd readers, pollers) */
 
     spinlock_t itimer_lock;     /* guards the ITIMER_REAL fields */
     struct ktimer real_timer;

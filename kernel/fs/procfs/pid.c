@@ -257,6 +257,17 @@ static int show_setgroups(struct pbuf *b, const struct inode *ino)
 
 /* Links. vfs_lock is held: processes are locked with a trylock (see proc_lock). */
 
+/* An unlinked file (memfds too) shows as its old path plus " (deleted)", as Linux. */
+static long deleted_link(const struct path *p, char *buf, size_t size)
+{
+    struct dentry *d = p->dentry;
+    struct path parent = { p->mnt, d->parent };
+    long n = d->parent ? path_to_string_locked(&parent, &current_fs()->root, buf, size) : -ENOENT;
+    if (n < 0)
+        return ksnprintf(buf, size, "%s (deleted)", d->name);
+    return n + ksnprintf(buf + n, size - (size_t)n, "%s%s (deleted)", n > 1 ? "/" : "", d->name);
+}
+
 static long file_link(struct file *f, char *buf, size_t size, struct file **target)
 {
     long n;
@@ -266,7 +277,7 @@ static long file_link(struct file *f, char *buf, size_t size, struct file **targ
     } else {
         n = path_to_string_locked(&f->path, &current_fs()->root, buf, size);
         if (n == -ENOENT)
-            n = ksnprintf(buf, size, "%s (deleted)", f->path.dentry->name);
+            n = deleted_link(&f->path, buf, size);
     }
     if (n >= 0 && (size_t)n >= size)
         n = -ENAMETOOLONG;
