@@ -4,7 +4,10 @@
 #include <ostd/console.h>
 #include <ostd/heap.h>
 #include <ostd/sync.h>
+#include <ostd/boot.h>
 #include <lib/acpi.h>
+#include <lib/cmdline.h>
+#include <lib/string.h>
 #include <lib/pci.h>
 #include <uapi/errno.h>
 #include "arch/x86_64/cpu.h"
@@ -21,6 +24,7 @@
 static spinlock_t pci_lock = SPINLOCK_INIT("pci");  /* guards the port pair, ECAM maps, tables below */
 static struct acpi_mcfg_info mcfg;
 static bool have_ecam;
+static bool no_msi;                     /* pci=nomsi: devices fall back to INTx */
 static uint8_t *ecam_bus[256];          /* guarded by pci_lock: per-bus 1 MiB ECAM mappings */
 static unsigned next_vector = MSI_VECTOR_FIRST;    /* guarded by pci_lock */
 
@@ -32,6 +36,8 @@ static struct intx_handler intx[16][INTX_MAX_SHARED]; /* per ISA line; guarded b
 
 void pci_init(void)
 {
+    char opt[16];
+    no_msi = cmdline_get(boot_cmdline(), "pci", opt, sizeof(opt)) && strcmp(opt, "nomsi") == 0;
     if (acpi_mcfg(&mcfg) == 0) {
         have_ecam = true;
         printk("pci: ECAM at %#lx, buses %u-%u\n", mcfg.base, mcfg.bus_start, mcfg.bus_end);
@@ -155,7 +161,7 @@ static uint8_t find_cap(pci_bdf_t a, uint8_t id)
 
 unsigned pci_msix_count(pci_bdf_t a)
 {
-    uint8_t cap = bdf_ok(a) ? find_cap(a, PCI_CAP_MSIX) : 0;
+    uint8_t cap = bdf_ok(a) && !no_msi ? find_cap(a, PCI_CAP_MSIX) : 0;
     return cap ? (pci_cfg_read16(a, cap + 2) & 0x7ff) + 1u : 0;
 }
 
@@ -198,7 +204,7 @@ struct msi_target { pci_irq_fn fn; void *ctx; };
 
 int pci_msix_setup(pci_bdf_t a, unsigned entry, pci_irq_fn fn, void *ctx)
 {
-    uint8_t cap = bdf_ok(a) ? find_cap(a, PCI_CAP_MSIX) : 0;
+    uint8_t cap = bdf_ok(a) && !no_msi ? find_cap(a, PCI_CAP_MSIX) : 0;
     if (!cap)
         return -ENODEV;
     struct msix_func *m = msix_table(a, cap);
