@@ -7,6 +7,7 @@
 #include "fs/mount.h"
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
+#include "block/blkdev.h"
 
 struct tmpfs_opts {
     uint64_t size;
@@ -109,7 +110,28 @@ static int tmpfs_make(const char *data, struct dentry **root)
     return 0;
 }
 
-/* devtmpfs: a tmpfs holding the standard character devices. */
+struct dev_fill { struct dentry *dir; int err; };
+
+/* Add one node to a new devtmpfs. Precondition: vfs_lock held. */
+static void dev_add_locked(struct dev_fill *df, const char *name, uint32_t mode, uint64_t rdev)
+{
+    if (df->err)
+        return;
+    struct inode *ino = inode_new(df->dir->inode->sb, mode);
+    struct dentry *d = ino ? dentry_add_locked(df->dir, name, strlen(name), ino) : NULL;
+    if (ino) {
+        ino->rdev = rdev;
+        inode_put(ino);
+    }
+    df->err = d ? 0 : -ENOMEM;
+}
+
+static void dev_add_blk(struct blkdev *bd, void *ctx)
+{
+    dev_add_locked(ctx, bd->name, S_IFBLK | 0660, linux_makedev(bd->major, bd->minor));
+}
+
+/* devtmpfs: a tmpfs holding the standard character devices and the block devices. */
 static int devtmpfs_make(const char *data, struct dentry **root)
 {
     int r = tmpfs_make(data, root);
@@ -117,19 +139,15 @@ static int devtmpfs_make(const char *data, struct dentry **root)
         return r;
     struct dentry *dir = *root;
     dir->inode->mode = S_IFDIR | 0755;
+    struct dev_fill df = { dir, 0 };
     mutex_lock(&vfs_lock);
-    for (size_t i = 0; i < chrdev_node_count && !r; i++) {
+    for (size_t i = 0; i < chrdev_node_count; i++) {
         const struct chrdev_node *n = &chrdev_nodes[i];
-        struct inode *ino = inode_new(dir->inode->sb, S_IFCHR | n->mode);
-        struct dentry *d = ino ? dentry_add_locked(dir, n->name, strlen(n->name), ino) : NULL;
-        if (ino) {
-            ino->rdev = linux_makedev(n->major, n->minor);
-            inode_put(ino);
-        }
-        r = d ? 0 : -ENOMEM;
+        dev_add_locked(&df, n->name, S_IFCHR | n->mode, linux_makedev(n->major, n->minor));
     }
+    blkdev_for_each(dev_add_blk, &df);
     mutex_unlock(&vfs_lock);
-    return r;
+    return df.err;
 }
 
 static const struct fs_type tmpfs_type = { "tmpfs", tmpfs_make, true };

@@ -8,6 +8,7 @@
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
 #include "fs/pipe.h"
+#include "block/blkdev_file.h"
 
 unsigned open_lookup_flags(uint32_t flags)
 {
@@ -29,8 +30,9 @@ int file_ops_for(struct inode *ino, uint32_t flags, const struct file_ops **ops)
     case S_IFREG: *ops = ino->fops ? ino->fops : &tmpfs_file_ops; return 0;
     case S_IFDIR: *ops = ino->fops ? ino->fops : &tmpfs_dir_ops; return 0;
     case S_IFCHR: return chrdev_ops(ino->rdev, ops);
+    case S_IFBLK: return blkdev_file_ops(ino->rdev, ops);
     case S_IFIFO: *ops = &fifo_ops; return 0;
-    default: return -ENXIO;     /* block devices and sockets: FIXME with drivers and unix sockets */
+    default: return -ENXIO;     /* sockets: FIXME with unix sockets */
     }
 }
 

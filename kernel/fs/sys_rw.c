@@ -197,6 +197,7 @@ static long do_fsync(int fd)
     if (!f)
         return -EBADF;
     long r = (f->flags & O_PATH) ? -EBADF :
+             f->ops->fsync ? f->ops->fsync(f) :
              S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -EINVAL;
     file_put(f);
     return r;
