@@ -105,7 +105,13 @@ static int do_remount_locked(struct path *p, const struct mount_req *rq)
 {
     if (!is_mount_root(p))
         return -EINVAL;
-    /* FIXME: without MS_BIND Linux also reconfigures the super block (tmpfs size=, sb-wide ro). */
+    /* FIXME: without MS_BIND Linux also reconfigures tmpfs's super block (size=). */
+    struct super_block *sb = p->mnt->sb;
+    if (!(rq->flags & MS_BIND) && sb->sops && sb->sops->remount) {
+        int r = sb->sops->remount(sb, rq->flags & MS_RDONLY);
+        if (r)
+            return r;
+    }
     p->mnt->flags = remount_flags(rq->flags, p->mnt->flags);
     return 0;
 }
@@ -267,6 +273,8 @@ static int make_new_root(const struct mount_req *rq, struct dentry **root)
     if (!rq->fstype)
         return -EINVAL;
     const struct fs_type *t = find_fs_type(rq->fstype);
+    if (t && t->make_dev)
+        return rq->source ? t->make_dev(rq->source, rq->flags, rq->data, root) : -EINVAL;
     return t ? t->make(rq->data, root) : -ENODEV;
 }
 
@@ -325,6 +333,28 @@ static int umount_tree_locked(struct mount *m)
     return 0;
 }
 
+/* Is sb still reachable: attached, or a detached mount of it still in use? */
+static bool sb_in_use_locked(const struct super_block *sb, const struct mount *gone)
+{
+    struct list_head *l;
+    list_for_each(l, &mount_list)
+        if (list_entry(l, struct mount, node)->sb == sb)
+            return true;
+    return atomic_load(&gone->refcount) > 0;
+}
+
+/*
+ * After a umount: a disk file system whose last mount went is written back
+ * and marked clean. FIXME: mounts are never freed, so a lazily detached
+ * (MNT_DETACH) disk file system with open files is not killed when they close.
+ */
+static void kill_unused_sb_locked(struct mount *m)
+{
+    struct super_block *sb = m->sb;
+    if (sb->sops && sb->sops->kill && !sb_in_use_locked(sb, m))
+        sb->sops->kill(sb);
+}
+
 static bool has_submounts_locked(const struct mount *m)
 {
     struct list_head *l;
@@ -346,7 +376,10 @@ static int umount_locked(struct path p, int flags)
         if (m == fs->root.mnt || has_submounts_locked(m) || atomic_load(&m->refcount) > 0)
             return -EBUSY;
     }
-    return umount_tree_locked(m);
+    int r = umount_tree_locked(m);
+    if (!r)
+        kill_unused_sb_locked(m);
+    return r;
 }
 
 long sys_umount2(struct sys_call *c)

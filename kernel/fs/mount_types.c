@@ -150,9 +150,12 @@ static int devtmpfs_make(const char *data, struct dentry **root)
     return df.err;
 }
 
-static const struct fs_type tmpfs_type = { "tmpfs", tmpfs_make, true };
-static const struct fs_type devtmpfs_type = { "devtmpfs", devtmpfs_make, true };
-static const struct fs_type proc_type = { "proc", procfs_make, true };
-static const struct fs_type sysfs_type = { "sysfs", sysfs_make, true };
+static const struct fs_type tmpfs_type = { .name = "tmpfs", .make = tmpfs_make, .nodev = true };
+static const struct fs_type devtmpfs_type = { .name = "devtmpfs", .make = devtmpfs_make, .nodev = true };
+static const struct fs_type proc_type = { .name = "proc", .make = procfs_make, .nodev = true };
+static const struct fs_type sysfs_type = { .name = "sysfs", .make = sysfs_make, .nodev = true };
 
-const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type, NULL };
+static const struct fs_type ext2_type = { .name = "ext2", .make_dev = ext2_make };
+
+const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type,
+                                           &ext2_type, NULL };

@@ -36,7 +36,29 @@ int file_ops_for(struct inode *ino, uint32_t flags, const struct file_ops **ops)
     }
 }
 
+/* A disk file system makes the inode itself (and writes the directory entry). */
+static int create_on_disk(struct dentry *dir, struct nameidata *nd, uint32_t mode, uint64_t rdev,
+                          const char *target, struct dentry **out)
+{
+    struct inode *ino;
+    int r = dir->inode->iops->create(dir->inode, nd->last, nd->last_len, mode, rdev, target, &ino);
+    if (r)
+        return r;
+    struct dentry *d = dentry_add_locked(dir, nd->last, nd->last_len, ino);
+    inode_put(ino);
+    if (!d)
+        return -ENOMEM;     /* FIXME: the entry stays on disk; a later lookup finds it */
+    *out = d;
+    return 0;
+}
+
 int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct dentry **out)
+{
+    return vfs_create_target_locked(nd, mode, rdev, NULL, out);
+}
+
+int vfs_create_target_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, const char *target,
+                             struct dentry **out)
 {
     struct dentry *dir = nd->parent.dentry;
     if (nd->child.dentry || nd->last_type != LAST_NORM)
@@ -49,6 +71,8 @@ int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct
     r = inode_permission(dir->inode, W_OK | X_OK);
     if (r)
         return r;
+    if (dir->inode->iops && dir->inode->iops->create)
+        return create_on_disk(dir, nd, mode, rdev, target, out);
     struct inode *ino = inode_new(dir->inode->sb, mode);
     if (!ino)
         return -ENOMEM;
@@ -124,7 +148,7 @@ int vfs_open_locked(struct nameidata *nd, uint32_t flags, uint32_t mode, struct 
     if (r || !(flags & O_TRUNC) || !S_ISREG(ino->mode) || (flags & O_PATH))
         return r;
     mutex_lock(&ino->lock);
-    r = tmpfs_truncate_locked(ino, 0);
+    r = inode_setsize_locked(ino, 0);
     mutex_unlock(&ino->lock);
     inode_touch_mc(ino);
     return r;

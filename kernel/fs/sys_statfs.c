@@ -35,6 +35,8 @@ static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct li
         st->f_bfree = st->f_bavail = st->f_blocks;    /* FIXME: count used blocks */
     }
     /* FIXME: block and inode counts once tmpfs has size= limits */
+    if (sb->sops && sb->sops->statfs)
+        sb->sops->statfs((struct super_block *)sb, st);
 }
 
 static long statfs_out(struct inode *ino, uint32_t mflags, uptr_t ubuf)

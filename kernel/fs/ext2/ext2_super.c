@@ -147,7 +147,7 @@ int ext2_sync(struct ext2_fs *fs)
 }
 
 /* Back to the state found at mount (VALID if it was clean) and stop writing. */
-static int mark_unmounted(struct ext2_fs *fs)
+int ext2_shutdown(struct ext2_fs *fs)
 {
     fs->sb.s_state = fs->state_at_mount;
     int r = ext2_sync(fs);
@@ -159,7 +159,7 @@ int ext2_umount(struct ext2_fs *fs)
 {
     int r = 0;
     if (!fs->rdonly)
-        r = mark_unmounted(fs);
+        r = ext2_shutdown(fs);
     /* Inodes still referenced are the caller's leak; free their memory anyway. */
     while (fs->inodes) {
         struct ext2_inode *ip = fs->inodes;
@@ -175,7 +175,7 @@ int ext2_remount(struct ext2_fs *fs, bool rdonly)
     if (rdonly == fs->rdonly)
         return 0;
     if (rdonly)
-        return mark_unmounted(fs);
+        return ext2_shutdown(fs);
     int r = blkdev_read(fs->bd, SB_SECTOR, &fs->sb, SB_SECTORS);
     if (!r)
         r = check_super(&fs->sb, false);
