@@ -32,6 +32,7 @@ include kernel/kernel.mk
 -include tests/image/image.mk
 -include tests/boot/tty.mk
 -include tests/blk/blk.mk
+-include tests/ext2/ext2.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check
