@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -228,6 +229,40 @@ static void namespace_checks(void)
     tap_eq_long(err(unlink(M "/dir/nope")), -ENOENT, "unlink of a missing name: ENOENT");
 }
 
+#define HUGE_OFF (3L << 30)
+
+/* 13 checks: owners, times, devices, replacing renames, files past 2 GiB, atime. */
+static void attr_checks(void)
+{
+    struct stat st;
+    tap_eq_long(err(chown(M "/new/small.txt", 1000, 100)), 0, "chown");
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    tap_eq_long(err(utimensat(AT_FDCWD, M "/new/small.txt", old, 0)), 0, "utimensat");
+    tap_eq_long(err(mknod(M "/new/null", S_IFCHR | 0666, makedev(1, 3))), 0, "mknod a character device");
+    int fd = open(M "/new/null", O_WRONLY);
+    tap_ok(fd >= 0 && write(fd, "abcde", 5) == 5, "the device node opens the device (/dev/null)");
+    close(fd);
+    tap_ok(write_all(M "/new/a", "A", 1, 0) && write_all(M "/new/b", "B", 1, 0), "two files");
+    tap_eq_long(err(rename(M "/new/a", M "/new/b")), 0, "rename over an existing file");
+    tap_ok(read_is(M "/new/b", "A") && file_size(M "/new/a") == -ENOENT, "the target was replaced");
+    fd = open(M "/new/huge", O_RDWR | O_CREAT, 0644);
+    tap_eq_long(pwrite(fd, "big", 3, HUGE_OFF), 3, "pwrite at 3 GiB");
+    char b3[4] = { 0 };
+    tap_ok(pread(fd, b3, 3, HUGE_OFF) == 3 && !strcmp(b3, "big"), "read back past 2 GiB");
+    tap_ok(fstat(fd, &st) == 0 && st.st_size == HUGE_OFF + 3, "size past 2 GiB");
+    close(fd);
+    /* relatime (the default): a read moves an atime that is not newer than mtime. */
+    char c;
+    fd = open(M "/new/small.txt", O_RDONLY);
+    tap_ok(fd >= 0 && read(fd, &c, 1) == 1, "read the file with old times");
+    close(fd);
+    tap_ok(stat(M "/new/small.txt", &st) == 0 && st.st_atime > 1000000000 && st.st_mtime == 1000000000,
+           "relatime: the read updated atime, mtime kept");
+    fd = open(M "/new/b", O_WRONLY | O_TRUNC);
+    tap_ok(fd >= 0 && file_size(M "/new/b") == 0, "O_TRUNC empties the file");
+    close(fd);
+}
+
 /* 9 checks: read-only remount, busy umount, umount and a second mount. */
 static void remount_checks(void)
 {
@@ -246,7 +281,7 @@ static void remount_checks(void)
     tap_eq_long(err(mount("/dev/vda", M, "ext2", MS_RDONLY, NULL)), 0, "mount again, read-only");
 }
 
-/* 8 checks: everything is still there after the second mount. */
+/* 11 checks: everything is still there after the second mount. */
 static void persist_checks(void)
 {
     struct stat st;
@@ -255,6 +290,11 @@ static void persist_checks(void)
     tap_ok(read_is(M "/new/small.txt", "small file\nmore\n"), "the small file survived");
     tap_ok(stat(M "/new/small.txt", &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_nlink == 2,
            "mode and link count survived");
+    tap_ok(st.st_uid == 1000 && st.st_gid == 100 && st.st_mtime == 1000000000 && st.st_atime > 1000000000,
+           "owner and times survived");
+    tap_ok(stat(M "/new/null", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
+           "the device node survived");
+    tap_eq_long(file_size(M "/new/huge"), HUGE_OFF + 3, "the 3 GiB size survived");
     tap_ok(getxattr(M "/new/small.txt", "user.color", v, sizeof(v)) == 4 && !strcmp(v, "blue"),
            "the xattr survived");
     tap_eq_long(file_size(M "/new/sparse"), 10, "the truncated size survived");
@@ -265,11 +305,12 @@ static void persist_checks(void)
 
 int main(void)
 {
-    tap_plan(10 + 9 + 22 + 12 + 9 + 8);
+    tap_plan(10 + 9 + 22 + 12 + 13 + 9 + 11);
     mount_checks();
     host_tree_checks();
     write_checks();
     namespace_checks();
+    attr_checks();
     remount_checks();
     persist_checks();
     tap_finish();

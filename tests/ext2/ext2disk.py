@@ -78,6 +78,7 @@ def check(img):
         "/hello.txt": b"hello from the host\n",
         "/dir/big.bin": pat(1, HOST_BIG),
         "/new/sparse": b"\0" * 10,
+        "/new/b": b"",
     }
     for path, data in want.items():
         got = debugfs(img, "cat " + path)
@@ -89,6 +90,8 @@ def check(img):
         if b"File not found" not in subprocess.run(["debugfs", "-R", "stat " + gone, img],
                                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout:
             fails.append(gone + " still exists")
+    if b"Size: 3221225475" not in debugfs(img, "stat /new/huge"):
+        fails.append("/new/huge is not 3 GiB + 3 bytes")
     if b'Fast link dest: "small.txt"' not in debugfs(img, "stat /new/sym"):
         fails.append("/new/sym is not a fast symlink to small.txt")
     if fails:

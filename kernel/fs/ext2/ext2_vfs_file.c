@@ -4,9 +4,30 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/mount.h>
 #include "fs/ext2/ext2_vfs.h"
 
 #define EXT2_CHUNK (16 * 1024)
+
+/*
+ * Access time after a read, by the mount's policy: none for noatime or a
+ * read-only mount; relatime (the default) only when atime is not newer than
+ * mtime or ctime or is a day old; strictatime always. sbi->lock held.
+ */
+static void touch_atime_locked(struct ext2_sbi *s, struct file *f)
+{
+    struct ext2_inode *ip = EXT2_I(f->inode);
+    uint32_t mf = f->path.mnt ? atomic_load(&f->path.mnt->flags) : 0, now = ext2_now();
+    if ((mf & (MS_NOATIME | MS_RDONLY)) || s->fs->rdonly || s->dead)
+        return;
+    uint32_t at = ip->d.i_atime;
+    bool stale = at <= ip->d.i_mtime || at <= ip->d.i_ctime || now - at >= 24 * 3600;
+    if (!(mf & MS_STRICTATIME) && !stale)
+        return;
+    ip->d.i_atime = now;
+    if (ext2_write_inode(s->fs, ip) == 0)   /* FIXME: a failed atime write is dropped, as Linux's */
+        f->inode->atime = (struct linux_timespec){ now, 0 };
+}
 
 static long ext2_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
@@ -31,8 +52,12 @@ static long ext2_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
             break;
     }
     kfree(buf);
-    if (done)
+    if (done) {
+        mutex_lock(&s->lock);
+        touch_atime_locked(s, f);
+        mutex_unlock(&s->lock);
         return (long)done;
+    }
     return fault ? -EFAULT : r < 0 ? r : 0;
 }
 
