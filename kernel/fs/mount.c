@@ -278,6 +278,37 @@ static int make_new_root(const struct mount_req *rq, struct dentry **root)
     return t ? t->make(rq->data, root) : -ENODEV;
 }
 
+/*
+ * Linux resolves the mount point before it opens the source: a missing
+ * target gives ENOENT before a new file system is made. The walk is
+ * repeated under vfs_lock when the mount is attached.
+ */
+static int target_exists(uptr_t upath)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, AT_FDCWD, upath, LOOKUP_FOLLOW);
+    if (!r) {
+        struct path p;
+        mutex_lock(&vfs_lock);
+        r = lookup_arg_locked(&nd, &p);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+/* A disk file system made for a mount that then failed: no mount uses it, so stop it. */
+static void kill_unmounted_sb_locked(struct super_block *sb)
+{
+    struct list_head *l;
+    if (!sb->sops || !sb->sops->kill)
+        return;
+    list_for_each(l, &mount_list)
+        if (list_entry(l, struct mount, node)->sb == sb)
+            return;
+    sb->sops->kill(sb);
+}
+
 long sys_mount(struct sys_call *c)
 {
     struct mount_req rq = { 0 };
@@ -292,6 +323,8 @@ long sys_mount(struct sys_call *c)
     if (!r && (rq.flags & (MS_BIND | MS_MOVE)) && !(rq.flags & MS_REMOUNT))
         r = rq.source ? nd_init_kernel(&snd, rq.source,
                                        (rq.flags & MS_MOVE) ? 0 : LOOKUP_FOLLOW) : -EFAULT;
+    if (!r && is_new_mount(rq.flags))
+        r = target_exists(uptr(c->arg[1]));
     if (!r)
         r = make_new_root(&rq, &newroot);
     if (!r) {
@@ -302,6 +335,8 @@ long sys_mount(struct sys_call *c)
             target = mount_top_locked(target);
         if (!r)
             r = mount_locked(&target, &snd, &rq, newroot);
+        if (r && newroot)
+            kill_unmounted_sb_locked(newroot->inode->sb);
         mutex_unlock(&vfs_lock);
     }
     if (newroot)

@@ -135,7 +135,7 @@ static int count_entries(const char *dir)
     return n;
 }
 
-/* 10 checks: the device, the mount and its errors. */
+/* 15 checks: the device, the mount and its errors. */
 static void mount_checks(void)
 {
     tap_eq_long(err(mount("devtmpfs", "/dev", "devtmpfs", 0, NULL)), 0, "mount devtmpfs on /dev");
@@ -156,6 +156,18 @@ static void mount_checks(void)
     tap_ok(sf.f_bsize == 1024 && sf.f_blocks > 7000 && sf.f_blocks <= 8192 && sf.f_bfree < sf.f_blocks,
            "statfs: 1 KiB blocks, 8 MiB file system");
     tap_ok(sf.f_files == 2048 && sf.f_ffree < sf.f_files && sf.f_namelen == 255, "statfs: inode counts");
+    /* A second mount of the device shares the file system. */
+    struct stat a, b;
+    mkdir("/mnt2", 0755);
+    tap_eq_long(err(mount("/dev/vda", "/mnt2", "ext2", 0, NULL)), 0, "mount the device a second time");
+    tap_ok(stat(M "/hello.txt", &a) == 0 && stat("/mnt2/hello.txt", &b) == 0 && a.st_ino == b.st_ino &&
+           a.st_dev == b.st_dev, "both mounts show the same inode");
+    tap_eq_long(err(mount("/dev/vda", "/nodir", "ext2", MS_RDONLY, NULL)), -ENOENT,
+                "a missing mount point: ENOENT before the device is looked at");
+    mkdir("/mnt3", 0755);
+    tap_eq_long(err(mount("/dev/vda", "/mnt3", "ext2", MS_RDONLY, NULL)), -EBUSY,
+                "a read-only mount of a read-write mounted device: EBUSY");
+    tap_eq_long(err(umount("/mnt2")), 0, "umount the second mount");
 }
 
 /* 9 checks: what the host's mke2fs -d wrote. */
@@ -305,7 +317,7 @@ static void persist_checks(void)
 
 int main(void)
 {
-    tap_plan(10 + 9 + 22 + 12 + 13 + 9 + 11);
+    tap_plan(15 + 9 + 22 + 12 + 13 + 9 + 11);
     mount_checks();
     host_tree_checks();
     write_checks();

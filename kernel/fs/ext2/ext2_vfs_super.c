@@ -10,7 +10,7 @@
 #include "fs/mount.h"
 #include "fs/namei.h"
 
-/* Mounted instances, to refuse a second mount of one device. */
+/* Mounted instances, so a second mount of one device shares the first one's. */
 static struct list_head ext2_mounts = LIST_HEAD_INIT(ext2_mounts);  /* guarded by ext2_mounts_lock */
 static struct mutex ext2_mounts_lock;
 static bool ext2_mounts_ready;      /* set once, by the first mount under vfs_lock */
@@ -41,13 +41,29 @@ static int source_device(const char *source, struct blkdev **out)
     return *out ? 0 : -ENXIO;
 }
 
-static bool device_busy_locked(const struct blkdev *bd)
+static struct ext2_sbi *mounted_locked(const struct blkdev *bd)
 {
     struct list_head *l;
     list_for_each(l, &ext2_mounts)
         if (list_entry(l, struct ext2_sbi, link)->bd == bd)
-            return true;
-    return false;
+            return list_entry(l, struct ext2_sbi, link);
+    return NULL;
+}
+
+/*
+ * A device that is already mounted: the new mount shares its super block,
+ * as Linux does, unless the read-only state differs (EBUSY). ext2_mounts_lock held.
+ */
+static int share_locked(struct ext2_sbi *s, uint32_t flags, struct dentry **root)
+{
+    mutex_lock(&s->lock);
+    bool ro = s->fs->rdonly;
+    mutex_unlock(&s->lock);
+    if (!s->root || ro != ((flags & MS_RDONLY) || s->bd->readonly))
+        return -EBUSY;
+    dget(s->root);
+    *root = s->root;
+    return 0;
 }
 
 static struct ext2_sbi *sbi_new(struct blkdev *bd, struct ext2_fs *fs)
@@ -94,17 +110,26 @@ int ext2_make(const char *source, uint32_t flags, const char *data, struct dentr
     if (r)
         return r;
     mutex_lock(&ext2_mounts_lock);
-    r = device_busy_locked(bd) ? -EBUSY : ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
-    struct ext2_sbi *s = r ? NULL : sbi_new(bd, fs);
+    struct ext2_sbi *s = mounted_locked(bd);
+    if (s) {
+        r = share_locked(s, flags, root);
+        mutex_unlock(&ext2_mounts_lock);
+        return r;
+    }
+    r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
+    s = r ? NULL : sbi_new(bd, fs);
     if (!r && !s) {
         (void)ext2_umount(fs);
         r = -ENOMEM;
     }
-    if (s)
-        list_add_tail(&s->link, &ext2_mounts);
-    mutex_unlock(&ext2_mounts_lock);
     if (!r)
         r = make_root(s, root);
+    if (!r) {
+        dget(*root);
+        s->root = *root;
+        list_add_tail(&s->link, &ext2_mounts);
+    }
+    mutex_unlock(&ext2_mounts_lock);
     if (r && s)
         ext2_sops.kill(&s->sb);     /* FIXME: the instance is not freed */
     return r;
