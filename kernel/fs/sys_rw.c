@@ -271,6 +271,8 @@ static long fallocate_file(struct file *f, uint32_t mode, int64_t off, int64_t l
         return -ENODEV;
     if (off > INT64_MAX - len)
         return -EFBIG;
+    if (f->inode->sb->sops)
+        return -EOPNOTSUPP;     /* ext2 has no preallocation (as Linux's); FIXME: other disk file systems */
     struct inode *ino = f->inode;
     long r = 0;
     mutex_lock(&ino->lock);

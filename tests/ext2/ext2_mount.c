@@ -243,7 +243,7 @@ static void namespace_checks(void)
 
 #define HUGE_OFF (3L << 30)
 
-/* 13 checks: owners, times, devices, replacing renames, files past 2 GiB, atime. */
+/* 14 checks: owners, times, devices, replacing renames, files past 2 GiB, atime. */
 static void attr_checks(void)
 {
     struct stat st;
@@ -272,6 +272,7 @@ static void attr_checks(void)
            "relatime: the read updated atime, mtime kept");
     fd = open(M "/new/b", O_WRONLY | O_TRUNC);
     tap_ok(fd >= 0 && file_size(M "/new/b") == 0, "O_TRUNC empties the file");
+    tap_eq_long(err(fallocate(fd, 0, 0, 4096)), -EOPNOTSUPP, "fallocate: ext2 has no preallocation");
     close(fd);
 }
 
@@ -317,7 +318,7 @@ static void persist_checks(void)
 
 int main(void)
 {
-    tap_plan(15 + 9 + 22 + 12 + 13 + 9 + 11);
+    tap_plan(15 + 9 + 22 + 12 + 14 + 9 + 11);
     mount_checks();
     host_tree_checks();
     write_checks();
