@@ -33,6 +33,8 @@ include kernel/kernel.mk
 -include tests/boot/tty.mk
 -include tests/robust/robust.mk
 -include tests/boot/initramfs_gz.mk
+-include tests/blk/blk.mk
+-include tests/ext2/ext2.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

@@ -55,4 +55,18 @@ int blkdev_write(struct blkdev *bd, uint64_t sector, const void *buf,
 		 uint32_t count) __must_check;
 int blkdev_flush(struct blkdev *bd) __must_check;
 
+/*
+ * Read the disk's partition table (MBR, or GPT behind a protective MBR) and
+ * register each partition as "<disk><n>" with minor disk->minor + n
+ * (n <= PART_MAX). Call once after blkdev_register(disk). Returns how many
+ * were registered or a negative errno from reading the disk.
+ */
+int blkdev_scan_partitions(struct blkdev *disk);
+
+/* Call fn on every registered device in registration order (fn must not register). */
+void blkdev_for_each(void (*fn)(struct blkdev *bd, void *ctx), void *ctx);
+
+/* Size in bytes. */
+static inline uint64_t blkdev_size(const struct blkdev *bd) { return bd->nsectors * BLK_SECTOR_SIZE; }
+
 #endif

@@ -6,6 +6,7 @@
 #include "fs/file.h"
 #include "fs/lock.h"
 #include "fs/vfs.h"
+#include "block/blkdev_file.h"
 #include "proc/process.h"
 
 int file_alloc(const struct path *p, struct inode *ino, const struct file_ops *ops,
@@ -53,6 +54,8 @@ void file_put(struct file *f)
 
 uint64_t file_size(struct file *f)
 {
+    if (S_ISBLK(f->inode->mode))
+        return blkdev_file_size(f);
     mutex_lock(&f->inode->lock);
     uint64_t s = f->inode->size;
     mutex_unlock(&f->inode->lock);

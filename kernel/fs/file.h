@@ -30,6 +30,8 @@ struct file_ops {
      * the state; pt may be NULL. Must not block. NULL: always ready.
      */
     uint32_t (*poll)(struct file *f, struct poll_table *pt);
+    /* fsync/fdatasync: write back what the file holds; NULL: nothing to do. */
+    int (*fsync)(struct file *f);
     bool seekable;
 };
 

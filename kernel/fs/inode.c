@@ -44,6 +44,8 @@ void inode_put(struct inode *ino)
 {
     if (!ino || atomic_sub(&ino->refcount, 1) != 0)
         return;
+    if (ino->iops && ino->iops->evict)
+        ino->iops->evict(ino);
     tmpfs_free_data(ino);
     atomic_sub(&ino->sb->inodes_used, 1);
     pipe_put(ino->fifo);
@@ -51,6 +53,18 @@ void inode_put(struct inode *ino)
     locks_free_inode(ino);
     kfree(ino->symlink);
     kfree(ino);
+}
+
+int inode_setsize_locked(struct inode *ino, uint64_t size)
+{
+    if (ino->iops && ino->iops->setsize)
+        return ino->iops->setsize(ino, size);
+    return tmpfs_truncate_locked(ino, size);
+}
+
+int inode_write_back(struct inode *ino)
+{
+    return ino->iops && ino->iops->write_inode ? ino->iops->write_inode(ino) : 0;
 }
 
 struct linux_timespec fs_now(void)
@@ -90,8 +104,8 @@ void inode_stat(struct inode *ino, struct linux_stat *st)
     st->st_gid = ino->gid;
     st->st_rdev = ino->rdev;
     st->st_size = (int64_t)ino->size;
-    st->st_blksize = 4096;
-    st->st_blocks = (int64_t)tmpfs_blocks(ino);
+    st->st_blksize = ino->sb->blksize ? ino->sb->blksize : 4096;
+    st->st_blocks = (int64_t)(ino->sb->sops ? ino->disk_blocks : tmpfs_blocks(ino));
     st->st_atim = ino->atime;
     st->st_mtim = ino->mtime;
     st->st_ctim = ino->ctime;

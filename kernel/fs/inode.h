@@ -26,6 +26,46 @@ struct inode_ops {
      * walking enters directly. vfs_lock held.
      */
     long (*get_link)(struct inode *ino, char *buf, size_t size, struct file **target);
+
+    /*
+     * Disk file systems (ext2): the VFS does its checks, then calls these under
+     * vfs_lock to change the disk before it changes the dentry tree. Each
+     * refreshes the VFS inodes it touched (nlink, size, times).
+     * create: a new inode for name in dir (mode has the type; rdev for
+     * devices, target for symlinks), returned as a new reference.
+     */
+    int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint64_t rdev,
+                  const char *target, struct inode **out);
+    int (*link)(struct inode *dir, const char *name, size_t len, struct inode *ino);
+    /* unlink or rmdir (victim is the inode the name points at). */
+    int (*unlink)(struct inode *dir, const char *name, size_t len, struct inode *victim);
+    int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+                  const char *nname, size_t nlen);
+    /* The VFS changed mode, owner or times: write them back. vfs_lock held. */
+    int (*write_inode)(struct inode *ino);
+    /* Truncate or extend; ino->lock held. */
+    int (*setsize)(struct inode *ino, uint64_t size);
+    /* Extended attributes by full name; value NULL removes. vfs_lock held. */
+    long (*getxattr)(struct inode *ino, const char *name, void *buf, size_t size);
+    int (*setxattr)(struct inode *ino, const char *name, const void *val, size_t size, int flags);
+    long (*listxattr)(struct inode *ino, char *buf, size_t size);
+    /* The last reference is gone; called by inode_put before the inode is freed. */
+    void (*evict)(struct inode *ino);
+};
+
+struct linux_statfs;
+struct super_block;
+
+/* Super-block operations of disk file systems; NULL for memory file systems. */
+struct super_ops {
+    /* Block and inode counts (f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_bsize). */
+    void (*statfs)(struct super_block *sb, struct linux_statfs *st);
+    /* Write everything back (sync, syncfs, fsync). */
+    int (*sync)(struct super_block *sb);
+    /* MS_REMOUNT without MS_BIND: switch the whole file system to read-only or back. */
+    int (*remount)(struct super_block *sb, bool rdonly);
+    /* The last mount is gone and nothing is open: write back, mark clean, stop. vfs_lock held. */
+    void (*kill)(struct super_block *sb);
 };
 
 struct super_block {
@@ -37,6 +77,9 @@ struct super_block {
     uint64_t inode_limit;       /* tmpfs nr_inodes=, 0 for none; set before first use */
     uint64_t pages_used;        /* atomic: tmpfs file pages allocated */
     uint64_t inodes_used;       /* atomic: live inodes */
+    const struct super_ops *sops;   /* NULL for memory file systems; immutable */
+    void *fs_info;              /* file-system private (ext2: its mount state); immutable */
+    uint32_t blksize;           /* st_blksize; 0 means 4096 */
 };
 
 /*
@@ -68,6 +111,9 @@ struct inode {
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */
     struct list_head file_locks;    /* struct file_lock (lock.c); guarded by lock.c's locks_mutex */
     uint32_t nr_file_locks;     /* atomic: entries in file_locks, for lock-free close paths */
+    /* disk file systems */
+    void *fs_info;              /* the file system's inode (ext2: struct ext2_inode); immutable */
+    uint64_t disk_blocks;       /* st_blocks in 512-byte units; guarded by lock */
 };
 
 /* A new inode with refcount 1 and nlink 1 (2 for directories). */
@@ -87,6 +133,11 @@ void inode_touch_mc(struct inode *ino);     /* mtime = ctime = now */
 int inode_permission(const struct inode *ino, int mask) __must_check;
 uint32_t current_fsuid(void);
 uint32_t current_fsgid(void);
+
+/* Set the size of a regular file (tmpfs or a disk file system); ino->lock held. */
+int inode_setsize_locked(struct inode *ino, uint64_t size) __must_check;
+/* Write back metadata the VFS changed (mode, owner, times) on a disk file system. vfs_lock held. */
+int inode_write_back(struct inode *ino) __must_check;
 
 /* Fill a struct stat. Caller holds vfs_lock or a reference that keeps ino alive. */
 void inode_stat(struct inode *ino, struct linux_stat *st);

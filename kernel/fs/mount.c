@@ -105,7 +105,13 @@ static int do_remount_locked(struct path *p, const struct mount_req *rq)
 {
     if (!is_mount_root(p))
         return -EINVAL;
-    /* FIXME: without MS_BIND Linux also reconfigures the super block (tmpfs size=, sb-wide ro). */
+    /* FIXME: without MS_BIND Linux also reconfigures tmpfs's super block (size=). */
+    struct super_block *sb = p->mnt->sb;
+    if (!(rq->flags & MS_BIND) && sb->sops && sb->sops->remount) {
+        int r = sb->sops->remount(sb, rq->flags & MS_RDONLY);
+        if (r)
+            return r;
+    }
     p->mnt->flags = remount_flags(rq->flags, p->mnt->flags);
     return 0;
 }
@@ -267,7 +273,40 @@ static int make_new_root(const struct mount_req *rq, struct dentry **root)
     if (!rq->fstype)
         return -EINVAL;
     const struct fs_type *t = find_fs_type(rq->fstype);
+    if (t && t->make_dev)
+        return rq->source ? t->make_dev(rq->source, rq->flags, rq->data, root) : -EINVAL;
     return t ? t->make(rq->data, root) : -ENODEV;
+}
+
+/*
+ * Linux resolves the mount point before it opens the source: a missing
+ * target gives ENOENT before a new file system is made. The walk is
+ * repeated under vfs_lock when the mount is attached.
+ */
+static int target_exists(uptr_t upath)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, AT_FDCWD, upath, LOOKUP_FOLLOW);
+    if (!r) {
+        struct path p;
+        mutex_lock(&vfs_lock);
+        r = lookup_arg_locked(&nd, &p);
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}
+
+/* A disk file system made for a mount that then failed: no mount uses it, so stop it. */
+static void kill_unmounted_sb_locked(struct super_block *sb)
+{
+    struct list_head *l;
+    if (!sb->sops || !sb->sops->kill)
+        return;
+    list_for_each(l, &mount_list)
+        if (list_entry(l, struct mount, node)->sb == sb)
+            return;
+    sb->sops->kill(sb);
 }
 
 long sys_mount(struct sys_call *c)
@@ -284,6 +323,8 @@ long sys_mount(struct sys_call *c)
     if (!r && (rq.flags & (MS_BIND | MS_MOVE)) && !(rq.flags & MS_REMOUNT))
         r = rq.source ? nd_init_kernel(&snd, rq.source,
                                        (rq.flags & MS_MOVE) ? 0 : LOOKUP_FOLLOW) : -EFAULT;
+    if (!r && is_new_mount(rq.flags))
+        r = target_exists(uptr(c->arg[1]));
     if (!r)
         r = make_new_root(&rq, &newroot);
     if (!r) {
@@ -294,6 +335,8 @@ long sys_mount(struct sys_call *c)
             target = mount_top_locked(target);
         if (!r)
             r = mount_locked(&target, &snd, &rq, newroot);
+        if (r && newroot)
+            kill_unmounted_sb_locked(newroot->inode->sb);
         mutex_unlock(&vfs_lock);
     }
     if (newroot)
@@ -325,6 +368,28 @@ static int umount_tree_locked(struct mount *m)
     return 0;
 }
 
+/* Is sb still reachable: attached, or a detached mount of it still in use? */
+static bool sb_in_use_locked(const struct super_block *sb, const struct mount *gone)
+{
+    struct list_head *l;
+    list_for_each(l, &mount_list)
+        if (list_entry(l, struct mount, node)->sb == sb)
+            return true;
+    return atomic_load(&gone->refcount) > 0;
+}
+
+/*
+ * After a umount: a disk file system whose last mount went is written back
+ * and marked clean. FIXME: mounts are never freed, so a lazily detached
+ * (MNT_DETACH) disk file system with open files is not killed when they close.
+ */
+static void kill_unused_sb_locked(struct mount *m)
+{
+    struct super_block *sb = m->sb;
+    if (sb->sops && sb->sops->kill && !sb_in_use_locked(sb, m))
+        sb->sops->kill(sb);
+}
+
 static bool has_submounts_locked(const struct mount *m)
 {
     struct list_head *l;
@@ -346,7 +411,10 @@ static int umount_locked(struct path p, int flags)
         if (m == fs->root.mnt || has_submounts_locked(m) || atomic_load(&m->refcount) > 0)
             return -EBUSY;
     }
-    return umount_tree_locked(m);
+    int r = umount_tree_locked(m);
+    if (!r)
+        kill_unused_sb_locked(m);
+    return r;
 }
 
 long sys_umount2(struct sys_call *c)

@@ -11,6 +11,11 @@ struct fs_type {
     /* A new instance for the mount data string; *root gets a dentry reference. */
     int (*make)(const char *data, struct dentry **root);
     bool nodev;     /* listed as "nodev" in /proc/filesystems */
+    /*
+     * Block-device file systems: make an instance on the device named by
+     * source (a path), read-only when flags has MS_RDONLY. No lock held.
+     */
+    int (*make_dev)(const char *source, uint32_t flags, const char *data, struct dentry **root);
 };
 
 /* Every type mount(2) knows, NULL-terminated (for /proc/filesystems). */
@@ -19,6 +24,7 @@ extern const struct fs_type *const fs_types[];
 /* File systems provided elsewhere. */
 int procfs_make(const char *data, struct dentry **root) __must_check;
 int sysfs_make(const char *data, struct dentry **root) __must_check;
+int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root) __must_check;
 
 long sys_mount(struct sys_call *c);
 long sys_umount2(struct sys_call *c);

@@ -8,6 +8,7 @@
 #include "fs/mount.h"
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
+#include "block/blkdev.h"
 
 struct tmpfs_opts {
     uint64_t size;              /* bytes, 0: no limit */
@@ -149,7 +150,28 @@ static int tmpfs_make(const char *data, struct dentry **root)
     return 0;
 }
 
-/* devtmpfs: a tmpfs holding the standard character devices. */
+struct dev_fill { struct dentry *dir; int err; };
+
+/* Add one node to a new devtmpfs. Precondition: vfs_lock held. */
+static void dev_add_locked(struct dev_fill *df, const char *name, uint32_t mode, uint64_t rdev)
+{
+    if (df->err)
+        return;
+    struct inode *ino = inode_new(df->dir->inode->sb, mode);
+    struct dentry *d = ino ? dentry_add_locked(df->dir, name, strlen(name), ino) : NULL;
+    if (ino) {
+        ino->rdev = rdev;
+        inode_put(ino);
+    }
+    df->err = d ? 0 : -ENOMEM;
+}
+
+static void dev_add_blk(struct blkdev *bd, void *ctx)
+{
+    dev_add_locked(ctx, bd->name, S_IFBLK | 0660, linux_makedev(bd->major, bd->minor));
+}
+
+/* devtmpfs: a tmpfs holding the standard character devices and the block devices. */
 static int devtmpfs_make(const char *data, struct dentry **root)
 {
     int r = tmpfs_make(data, root);
@@ -157,24 +179,23 @@ static int devtmpfs_make(const char *data, struct dentry **root)
         return r;
     struct dentry *dir = *root;
     dir->inode->mode = S_IFDIR | 0755;
+    struct dev_fill df = { dir, 0 };
     mutex_lock(&vfs_lock);
-    for (size_t i = 0; i < chrdev_node_count && !r; i++) {
+    for (size_t i = 0; i < chrdev_node_count; i++) {
         const struct chrdev_node *n = &chrdev_nodes[i];
-        struct inode *ino = inode_new(dir->inode->sb, S_IFCHR | n->mode);
-        struct dentry *d = ino ? dentry_add_locked(dir, n->name, strlen(n->name), ino) : NULL;
-        if (ino) {
-            ino->rdev = linux_makedev(n->major, n->minor);
-            inode_put(ino);
-        }
-        r = d ? 0 : -ENOMEM;
+        dev_add_locked(&df, n->name, S_IFCHR | n->mode, linux_makedev(n->major, n->minor));
     }
+    blkdev_for_each(dev_add_blk, &df);
     mutex_unlock(&vfs_lock);
-    return r;
+    return df.err;
 }
 
-static const struct fs_type tmpfs_type = { "tmpfs", tmpfs_make, true };
-static const struct fs_type devtmpfs_type = { "devtmpfs", devtmpfs_make, true };
-static const struct fs_type proc_type = { "proc", procfs_make, true };
-static const struct fs_type sysfs_type = { "sysfs", sysfs_make, true };
+static const struct fs_type tmpfs_type = { .name = "tmpfs", .make = tmpfs_make, .nodev = true };
+static const struct fs_type devtmpfs_type = { .name = "devtmpfs", .make = devtmpfs_make, .nodev = true };
+static const struct fs_type proc_type = { .name = "proc", .make = procfs_make, .nodev = true };
+static const struct fs_type sysfs_type = { .name = "sysfs", .make = sysfs_make, .nodev = true };
 
-const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type, NULL };
+static const struct fs_type ext2_type = { .name = "ext2", .make_dev = ext2_make };
+
+const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type,
+                                           &ext2_type, NULL };

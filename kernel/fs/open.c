@@ -10,6 +10,7 @@
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
 #include "fs/pipe.h"
+#include "block/blkdev_file.h"
 
 unsigned open_lookup_flags(uint32_t flags)
 {
@@ -31,12 +32,35 @@ int file_ops_for(struct inode *ino, uint32_t flags, const struct file_ops **ops)
     case S_IFREG: *ops = ino->fops ? ino->fops : &tmpfs_file_ops; return 0;
     case S_IFDIR: *ops = ino->fops ? ino->fops : &tmpfs_dir_ops; return 0;
     case S_IFCHR: return chrdev_ops(ino->rdev, ops);
+    case S_IFBLK: return blkdev_file_ops(ino->rdev, ops);
     case S_IFIFO: *ops = &fifo_ops; return 0;
-    default: return -ENXIO;     /* block devices and sockets: FIXME with drivers and unix sockets */
+    default: return -ENXIO;     /* sockets: FIXME with unix sockets */
     }
 }
 
+/* A disk file system makes the inode itself (and writes the directory entry). */
+static int create_on_disk(struct dentry *dir, struct nameidata *nd, uint32_t mode, uint64_t rdev,
+                          const char *target, struct dentry **out)
+{
+    struct inode *ino;
+    int r = dir->inode->iops->create(dir->inode, nd->last, nd->last_len, mode, rdev, target, &ino);
+    if (r)
+        return r;
+    struct dentry *d = dentry_add_locked(dir, nd->last, nd->last_len, ino);
+    inode_put(ino);
+    if (!d)
+        return -ENOMEM;     /* FIXME: the entry stays on disk; a later lookup finds it */
+    *out = d;
+    return 0;
+}
+
 int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct dentry **out)
+{
+    return vfs_create_target_locked(nd, mode, rdev, NULL, out);
+}
+
+int vfs_create_target_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, const char *target,
+                             struct dentry **out)
 {
     struct dentry *dir = nd->parent.dentry;
     if (nd->child.dentry || nd->last_type != LAST_NORM)
@@ -51,6 +75,8 @@ int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct
         return r;
     if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
         return -EPERM;
+    if (dir->inode->iops && dir->inode->iops->create)
+        return create_on_disk(dir, nd, mode, rdev, target, out);
     struct super_block *sb = dir->inode->sb;
     if (sb->inode_limit && atomic_load(&sb->inodes_used) >= sb->inode_limit)
         return -ENOSPC;     /* tmpfs nr_inodes= (creation is serialised by vfs_lock) */
@@ -129,7 +155,7 @@ int vfs_open_locked(struct nameidata *nd, uint32_t flags, uint32_t mode, struct 
     if (r || !(flags & O_TRUNC) || !S_ISREG(ino->mode) || (flags & O_PATH))
         return r;
     mutex_lock(&ino->lock);
-    r = tmpfs_truncate_locked(ino, 0);
+    r = inode_setsize_locked(ino, 0);
     mutex_unlock(&ino->lock);
     inode_touch_mc(ino);
     return r;

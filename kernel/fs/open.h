@@ -17,6 +17,9 @@ unsigned open_lookup_flags(uint32_t flags);
  * parent is a live, writable directory and the name is free. ino gets linked.
  */
 int vfs_create_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, struct dentry **out) __must_check;
+/* The same with a symlink body, which a disk file system stores (tmpfs: the caller sets it). */
+int vfs_create_target_locked(struct nameidata *nd, uint32_t mode, uint64_t rdev, const char *target,
+                             struct dentry **out) __must_check;
 /* Open an inode's file operations for f_flags: char devices, FIFOs, files, directories. */
 int file_ops_for(struct inode *ino, uint32_t flags, const struct file_ops **ops) __must_check;
 

@@ -88,10 +88,12 @@ static int symlink_fn(struct nameidata *nd, void *arg)
     struct dentry *d;
     if (nd->trailing_slash)
         return -ENOENT;
-    int r = vfs_create_locked(nd, S_IFLNK | 0777, 0, &d);
-    if (!r) {
-        d->inode->symlink = arg;
-        d->inode->size = strlen(arg);
+    char **body = arg;
+    int r = vfs_create_target_locked(nd, S_IFLNK | 0777, 0, *body, &d);
+    if (!r && !d->inode->symlink) {     /* tmpfs: the inode takes the body */
+        d->inode->symlink = *body;
+        d->inode->size = strlen(*body);
+        *body = NULL;
     }
     return r;
 }
@@ -102,9 +104,8 @@ static long do_symlinkat(uptr_t target, int dirfd, uptr_t path)
     if (!body)
         return -ENOMEM;
     long n = strncpy_from_user(body, target, PATH_MAX);
-    long r = n < 0 ? n : n == 0 ? -ENOENT : at_create(dirfd, path, symlink_fn, body);
-    if (r)
-        kfree(body);    /* on success the inode owns the body */
+    long r = n < 0 ? n : n == 0 ? -ENOENT : at_create(dirfd, path, symlink_fn, &body);
+    kfree(body);        /* NULL when a tmpfs inode took it */
     return r;
 }
 
@@ -137,10 +138,17 @@ static long do_linkat(int olddfd, uptr_t oldp, int newdfd, uptr_t newp, uint32_t
         else if (!r && ino->nlink == 0)
             r = -ENOENT;
         else if (!r)
+            r = mnt_want_write(n.parent.mnt);
+        if (!r)
             r = inode_permission(n.parent.dentry->inode, W_OK | X_OK);
         if (!r && n.parent.dentry->dead)
             r = -ENOENT;
-        if (!r) {
+        struct inode_ops const *dops = r ? NULL : n.parent.dentry->inode->iops;
+        if (!r && dops && dops->link) {
+            r = dops->link(n.parent.dentry->inode, n.last, n.last_len, ino);
+            if (!r)
+                r = dentry_add_locked(n.parent.dentry, n.last, n.last_len, ino) ? 0 : -ENOMEM;
+        } else if (!r) {
             r = dentry_add_locked(n.parent.dentry, n.last, n.last_len, ino) ? 0 : -ENOMEM;
             if (!r) {
                 ino->nlink++;
@@ -163,10 +171,16 @@ long sys_linkat(struct sys_call *c)
 }
 
 /* Remove the child of nd from its directory (checks done by the caller). */
-static void remove_locked(struct nameidata *nd)
+static int remove_locked(struct nameidata *nd)
 {
     struct dentry *d = nd->child.dentry;
     struct inode *dir = nd->parent.dentry->inode;
+    if (dir->iops && dir->iops->unlink) {
+        int r = dir->iops->unlink(dir, nd->last, nd->last_len, d->inode);
+        if (!r)
+            dentry_remove_locked(d);
+        return r;
+    }
     if (S_ISDIR(d->inode->mode)) {
         dir->nlink--;
         d->inode->nlink = 0;
@@ -176,6 +190,7 @@ static void remove_locked(struct nameidata *nd)
     d->inode->ctime = fs_now();
     inode_touch_mc(dir);
     dentry_remove_locked(d);
+    return 0;
 }
 
 /* In a sticky directory only the file's owner, the directory's owner or a CAP_FOWNER holder deletes. */
@@ -218,9 +233,7 @@ static int unlink_fn(struct nameidata *nd)
     if (nd->trailing_slash && nd->child.dentry)
         return S_ISDIR(nd->child.dentry->inode->mode) ? -EISDIR : -ENOTDIR;
     int r = vfs_may_delete_locked(nd, false);
-    if (!r)
-        remove_locked(nd);
-    return r;
+    return r ? r : remove_locked(nd);
 }
 
 static int rmdir_fn(struct nameidata *nd)
@@ -232,9 +245,7 @@ static int rmdir_fn(struct nameidata *nd)
     if (nd->last_type == LAST_ROOT)
         return -EBUSY;
     int r = vfs_may_delete_locked(nd, true);
-    if (!r)
-        remove_locked(nd);
-    return r;
+    return r ? r : remove_locked(nd);
 }
 
 static long do_remove(int dirfd, uptr_t path, bool dir)

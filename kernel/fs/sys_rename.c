@@ -39,6 +39,23 @@ static void move_locked(struct dentry *d, struct dentry *dir, char *name, size_t
     d->inode->ctime = fs_now();
 }
 
+/* The disk already has the new name and link counts: only move the dentry. */
+static void move_disk_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
+{
+    struct dentry *old = d->parent;
+    list_del(&d->sibling);
+    kfree(d->name);
+    d->name = name;
+    d->namelen = len;
+    if (old != dir) {
+        dget(dir);
+        d->parent = dir;
+        dput(old);
+    }
+    d->cookie = dir->next_cookie++;
+    list_add_tail(&d->sibling, &dir->children);
+}
+
 static char *dup_name(const char *s, size_t len)
 {
     char *n = kmalloc(len + 1);
@@ -60,6 +77,8 @@ static int rename_checks_locked(struct nameidata *o, struct nameidata *n, uint32
         return -ENOENT;
     if (o->parent.mnt != n->parent.mnt)
         return -EXDEV;
+    if (mnt_want_write(o->parent.mnt))
+        return -EROFS;
     bool odir = S_ISDIR(od->inode->mode);
     if (!odir && (o->trailing_slash || n->trailing_slash))
         return -ENOTDIR;
@@ -95,6 +114,21 @@ static int rename_locked(struct nameidata *o, struct nameidata *n, uint32_t flag
         kfree(nn);
         kfree(on);
         return -ENOMEM;
+    }
+    struct inode *odir = o->parent.dentry->inode;
+    if (odir->iops && odir->iops->rename) {
+        /* A disk file system: ext2 knows no RENAME_EXCHANGE (EINVAL, as Linux's ext2). */
+        r = (flags & RENAME_EXCHANGE) ? -EINVAL :
+            odir->iops->rename(odir, o->last, o->last_len, n->parent.dentry->inode, n->last, n->last_len);
+        if (r) {
+            kfree(nn);
+            kfree(on);
+            return r;
+        }
+        if (nd)
+            dentry_remove_locked(nd);
+        move_disk_locked(od, n->parent.dentry, nn, n->last_len);
+        return 0;
     }
     if (flags & RENAME_EXCHANGE) {
         struct dentry *op = o->parent.dentry;

@@ -144,7 +144,7 @@ static long do_truncate(struct inode *ino, int64_t len)
     if (len < 0)
         return -EINVAL;
     mutex_lock(&ino->lock);
-    long r = tmpfs_truncate_locked(ino, (uint64_t)len);
+    long r = inode_setsize_locked(ino, (uint64_t)len);
     mutex_unlock(&ino->lock);
     if (!r)
         inode_touch_mc(ino);
@@ -191,21 +191,45 @@ long sys_ftruncate(struct sys_call *c)
     return r;
 }
 
-/* tmpfs has nothing to write back: fsync validates the descriptor and the file type. */
+static long sync_sb(struct super_block *sb)
+{
+    return sb->sops && sb->sops->sync ? sb->sops->sync(sb) : 0;
+}
+
+/*
+ * tmpfs has nothing to write back: fsync validates the descriptor and the
+ * file type. A disk file system writes everything back (its metadata is
+ * written through, so this is a flush of the whole device).
+ */
 static long do_fsync(int fd)
 {
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
     long r = (f->flags & O_PATH) ? -EBADF :
+             f->ops->fsync ? f->ops->fsync(f) :
              S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -EINVAL;
+    if (!r)
+        r = sync_sb(f->inode->sb);
     file_put(f);
     return r;
 }
 
 long sys_fsync(struct sys_call *c) { return do_fsync((int)c->arg[0]); }
 long sys_fdatasync(struct sys_call *c) { return do_fsync((int)c->arg[0]); }
-long sys_sync(struct sys_call *c) { return 0; }
+
+/* sync(2) never fails; each mounted disk file system is written back. */
+long sys_sync(struct sys_call *c)
+{
+    mutex_lock(&vfs_lock);
+    struct list_head *l;
+    list_for_each(l, &mount_list) {
+        struct super_block *sb = list_entry(l, struct mount, node)->sb;
+        (void)sync_sb(sb);
+    }
+    mutex_unlock(&vfs_lock);
+    return 0;
+}
 
 long sys_preadv(struct sys_call *c)
 {
@@ -258,8 +282,9 @@ long sys_syncfs(struct sys_call *c)
     struct file *f = fd_get((int)c->arg[0]);
     if (!f)
         return -EBADF;
+    long r = sync_sb(f->inode->sb);
     file_put(f);
-    return 0;
+    return r;
 }
 
 /* Preallocation is free on tmpfs: mode 0 only extends the size. */
@@ -281,11 +306,13 @@ static long fallocate_file(struct file *f, uint32_t mode, int64_t off, int64_t l
         return -ENODEV;
     if (off > INT64_MAX - len)
         return -EFBIG;
+    if (f->inode->sb->sops)
+        return -EOPNOTSUPP;     /* ext2 has no preallocation (as Linux's); FIXME: other disk file systems */
     struct inode *ino = f->inode;
     long r = 0;
     mutex_lock(&ino->lock);
     if (!(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > ino->size)
-        r = tmpfs_truncate_locked(ino, (uint64_t)(off + len));
+        r = inode_setsize_locked(ino, (uint64_t)(off + len));
     mutex_unlock(&ino->lock);
     if (!r)
         inode_touch_mc(ino);

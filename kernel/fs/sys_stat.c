@@ -161,6 +161,7 @@ static long chmod_inode(struct inode *ino, uint32_t mode)
     if (!r) {
         ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
         ino->ctime = fs_now();
+        r = inode_write_back(ino);
     }
     mutex_unlock(&vfs_lock);
     inode_put(ino);
@@ -210,6 +211,7 @@ static long chown_inode(struct inode *ino, uint32_t uid, uint32_t gid)
                 ino->mode &= ~(uint32_t)S_ISGID;
         }
         ino->ctime = fs_now();
+        r = inode_write_back(ino);
     }
     mutex_unlock(&vfs_lock);
     inode_put(ino);
@@ -284,7 +286,8 @@ long sys_utimensat(struct sys_call *c)
     ts_apply(&ino->atime, &ts[0], now);
     ts_apply(&ino->mtime, &ts[1], now);
     ino->ctime = now;
+    r = inode_write_back(ino);
     mutex_unlock(&vfs_lock);
     inode_put(ino);
-    return 0;
+    return r;
 }

@@ -40,6 +40,8 @@ static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct li
         st->f_files = sb->inode_limit;
         st->f_ffree = sb->inode_limit - MIN(used, sb->inode_limit);
     }
+    if (sb->sops && sb->sops->statfs)
+        sb->sops->statfs((struct super_block *)sb, st);
 }
 
 static long statfs_out(struct inode *ino, uint32_t mflags, uptr_t ubuf)

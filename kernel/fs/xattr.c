@@ -44,6 +44,8 @@ static struct xattr *find(struct inode *ino, const char *name)
 
 int xattr_set_locked(struct inode *ino, const char *name, const void *val, size_t len, int flags)
 {
+    if (ino->iops && ino->iops->setxattr)
+        return ino->iops->setxattr(ino, name, val ? val : "", len, flags);
     struct xattr *x = find(ino, name);
     if (x && (flags & XATTR_CREATE))
         return -EEXIST;
@@ -75,6 +77,8 @@ int xattr_set_locked(struct inode *ino, const char *name, const void *val, size_
 
 long xattr_get_locked(struct inode *ino, const char *name, void *buf, size_t size)
 {
+    if (ino->iops && ino->iops->getxattr)
+        return ino->iops->getxattr(ino, name, buf, size);
     struct xattr *x = find(ino, name);
     if (!x)
         return -ENODATA;
@@ -87,6 +91,8 @@ long xattr_get_locked(struct inode *ino, const char *name, void *buf, size_t siz
 
 long xattr_list_locked(struct inode *ino, char *buf, size_t size)
 {
+    if (ino->iops && ino->iops->listxattr)
+        return ino->iops->listxattr(ino, buf, size);
     size_t total = 0;
     struct list_head *p;
     list_for_each(p, &ino->xattrs) {
@@ -103,6 +109,8 @@ long xattr_list_locked(struct inode *ino, char *buf, size_t size)
 
 int xattr_remove_locked(struct inode *ino, const char *name)
 {
+    if (ino->iops && ino->iops->setxattr)
+        return ino->iops->setxattr(ino, name, NULL, 0, 0);
     struct xattr *x = find(ino, name);
     if (!x)
         return -ENODATA;

@@ -10,6 +10,7 @@
 #include <uapi/errno.h>
 #include "proc/process.h"
 #include "fs/vfs.h"
+#include "drivers/drivers.h"
 
 #define PATH_MAX 4096
 
@@ -41,6 +42,7 @@ void kernel_main(void)
     int r = vfs_init();
     if (r)
         panic("cannot set up the root file system: %d", r);
+    drivers_init();
     r = process_spawn_init(init_path, init_argv, init_envp);
     if (r < 0)
         panic("cannot start %s: %d", init_path, r);

@@ -516,3 +516,23 @@ int acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *slp_typa,
 	}
 	return rc;
 }
+
+int acpi_parse_mcfg(const uint8_t *mcfg, size_t len, struct acpi_mcfg_info *out)
+{
+	/* header (36), 8 reserved bytes, then 16-byte allocation entries */
+	if (!mcfg || len < ACPI_SDT_HDR_SIZE + 8 || !bytes_eq(mcfg, "MCFG", 4))
+		return -EINVAL;
+	size_t tlen = le32(mcfg + 4);
+	if (tlen < len)
+		len = tlen;
+	for (size_t off = ACPI_SDT_HDR_SIZE + 8; off + 16 <= len; off += 16) {
+		const uint8_t *e = mcfg + off;
+		if (le16(e + 8) != 0 || e[11] < e[10])
+			continue;
+		out->base = le64(e);
+		out->bus_start = e[10];
+		out->bus_end = e[11];
+		return 0;
+	}
+	return -ENOENT;
+}

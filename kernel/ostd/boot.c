@@ -83,6 +83,7 @@ void ostd_boot_main(uint32_t proto, uint64_t info_pa)
     paging_init();
     heap_init();
     acpi_init(&boot_info);
+    pci_init();
     apic_init_bsp();
     tsc_calibrate();
     timer_init_bsp();

@@ -86,6 +86,21 @@ def firmware_args(args, tmpdir):
     return out
 
 
+def disk_args(spec):
+    """-drive options for --disk FILE[,if=IF][,ro]: a raw or qcow2 disk, virtio by default."""
+    parts = spec.split(",")
+    path, iface, ro = parts[0], "virtio", False
+    for opt in parts[1:]:
+        if opt.startswith("if="):
+            iface = opt[3:]
+        elif opt in ("ro", "readonly"):
+            ro = True
+        else:
+            raise SystemExit(f"qemu_run.py: --disk {spec}: unknown option {opt!r}")
+    drive = f"file={path},format={image_format(path)},if={iface}"
+    return ["-drive", drive + (",readonly=on" if ro else "")]
+
+
 def boot_args(args):
     if args.image:
         drive = f"file={args.image},format={image_format(args.image)},if={args.image_if}"
@@ -110,6 +125,8 @@ def qemu_command(args, tmpdir):
     cmd += boot_args(args)
     for d in args.drive:
         cmd += ["-drive", f"file={d},format={image_format(d)},if=virtio"]
+    for d in args.disk:
+        cmd += disk_args(d)
     if args.snapshot:
         cmd += ["-snapshot"]
     cmd += args.qemu_arg
@@ -387,6 +404,8 @@ def parse_args(argv):
                       help="QEMU interface of --image (virtio, ide, ...)")
     boot.add_argument("--drive", action="append", default=[],
                       help="extra virtio disk (repeatable; .qcow2 or raw)")
+    boot.add_argument("--disk", action="append", default=[], metavar="FILE[,if=IF][,ro]",
+                      help="attach a disk image (default if=virtio; ro: read-only); repeatable")
     boot.add_argument("--snapshot", action="store_true",
                       help="never write to disk images (QEMU -snapshot)")
     fw = boot.add_mutually_exclusive_group()

@@ -9,7 +9,11 @@
 #  - test_X links with kernel/lib/X.c if that exists, with kernel/lib/string.c
 #    always, and with kernel/lib/Y.c for each Y named on a line of the form
 #        // unit-deps: Y Z
-#    in test_X.c (for a test that needs more than one module).
+#    in test_X.c (for a test that needs more than one module), and with
+#    kernel/P.c for each path P named on a line
+#        // unit-kdeps: fs/ext2/ext2_super fs/ext2/ext2_dir
+#    (service code kept free of kernel-only calls, e.g. the ext2 core); such
+#    tests and modules also get -Ikernel/ostd/include -Ikernel.
 #  - Library files are built for the host with the kernel include paths,
 #    -ffreestanding, and tests/unit/host_string.h force-included: string
 #    functions are renamed kl_* so the library uses (and tests exercise)
@@ -35,6 +39,7 @@ UNIT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror $(UNIT_SAN) -MMD -MP \
 	-Ikernel/lib/include -Ikernel/include
 UNIT_LIB_CFLAGS := $(UNIT_CFLAGS) -ffreestanding -include $(UNIT_DIR)/host_string.h
+UNIT_KINC := -Ikernel/ostd/include -Ikernel
 
 UNIT_TESTS := $(patsubst $(UNIT_DIR)/test_%.c,%,$(wildcard $(UNIT_DIR)/test_*.c))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/test_,$(UNIT_TESTS))
@@ -42,6 +47,7 @@ UNIT_BINS := $(addprefix $(UNIT_OUT)/test_,$(UNIT_TESTS))
 # Library modules test_$(1) links with (see the convention above).
 unit_deps = $(sort string $(if $(wildcard kernel/lib/$(1).c),$(1)) \
 	$(shell sed -n 's|^// unit-deps:||p' $(UNIT_DIR)/test_$(1).c))
+unit_kdeps = $(shell sed -n 's|^// unit-kdeps:||p' $(UNIT_DIR)/test_$(1).c)
 
 # unit_main.o unless test_$(1).c has a main() of its own.
 UNIT_OWN_MAIN := ^int main(
@@ -49,7 +55,8 @@ unit_main_obj = $(if $(shell grep -l '$(UNIT_OWN_MAIN)' $(UNIT_DIR)/test_$(1).c)
 
 define unit_program
 $(UNIT_OUT)/test_$(1): $(UNIT_OUT)/test_$(1).o $(call unit_main_obj,$(1)) \
-		$(patsubst %,$(UNIT_OUT)/lib/%.o,$(call unit_deps,$(1)))
+		$(patsubst %,$(UNIT_OUT)/lib/%.o,$(call unit_deps,$(1))) \
+		$(patsubst %,$(UNIT_OUT)/k/%.o,$(call unit_kdeps,$(1)))
 	@echo "  LD      $$@"
 	$(Q)$(UNIT_CC) $(UNIT_SAN) -o $$@ $$^ $$(UNIT_CHECK_LIBS)
 endef
@@ -58,12 +65,17 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_program,$(t))))
 $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c | unit-check-dep
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -I$(UNIT_DIR) -c -o $@ $<
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -I$(UNIT_DIR) $(UNIT_KINC) -c -o $@ $<
 
 $(UNIT_OUT)/lib/%.o: kernel/lib/%.c $(UNIT_DIR)/host_string.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(UNIT_CC) $(UNIT_LIB_CFLAGS) -c -o $@ $<
+
+$(UNIT_OUT)/k/%.o: kernel/%.c $(UNIT_DIR)/host_string.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(UNIT_CC) $(UNIT_LIB_CFLAGS) $(UNIT_KINC) -c -o $@ $<
 
 # kernel/lib/string.c must not call itself: GCC can turn a copy loop into a
 # memcpy call, fatal inside memcpy. Build it with the kernel's code-generation
@@ -100,4 +112,4 @@ unit: unit-build
 	echo "unit: all $(words $(UNIT_BINS)) test programs passed"
 
 .SECONDARY: $(UNIT_OUT)/unit_main.o $(UNIT_BINS:%=%.o)
--include $(wildcard $(UNIT_OUT)/*.d $(UNIT_OUT)/lib/*.d)
+-include $(wildcard $(UNIT_OUT)/*.d $(UNIT_OUT)/lib/*.d $(UNIT_OUT)/k/*/*/*.d)

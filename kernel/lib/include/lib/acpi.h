@@ -130,4 +130,17 @@ __attribute__((warn_unused_result))
 int acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *slp_typa,
 		 uint8_t *slp_typb);
 
+struct acpi_mcfg_info {
+	uint64_t base;                  /* ECAM base of bus 0 of the segment */
+	uint8_t bus_start, bus_end;
+};
+
+/*
+ * Parse an MCFG table of len bytes and return its first segment-0 entry
+ * (ECAM window). Returns 0, -EINVAL for a wrong signature or short table,
+ * -ENOENT when no entry describes segment 0.
+ */
+__attribute__((warn_unused_result))
+int acpi_parse_mcfg(const uint8_t *mcfg, size_t len, struct acpi_mcfg_info *out);
+
 #endif

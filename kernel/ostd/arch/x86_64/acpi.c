@@ -6,6 +6,7 @@
 #include <ostd/cpu.h>
 #include <lib/acpi.h>
 #include <lib/bootinfo.h>
+#include <uapi/errno.h>
 #include "cpu.h"
 #include "mmu.h"
 #include "apic.h"
@@ -164,4 +165,14 @@ void machine_restart(void)
     __asm__ volatile("lidt %0; int3" :: "m"(null_idt));
     for (;;)
         cpu_hlt();
+}
+
+/* The ECAM window of PCI segment 0 from the MCFG table: 0 or -ENOENT. */
+int acpi_mcfg(struct acpi_mcfg_info *out)
+{
+    uint64_t pa;
+    uint32_t len;
+    if (acpi_find_table(&tables, "MCFG", &pa, &len) < 0)
+        return -ENOENT;
+    return acpi_parse_mcfg(view(NULL, pa, len), len, out) < 0 ? -ENOENT : 0;
 }

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MPL-2.0
+// ext2 VFS glue: regular-file read and write through a bounce buffer.
+#include <ostd/heap.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/mount.h>
+#include "fs/ext2/ext2_vfs.h"
+
+#define EXT2_CHUNK (16 * 1024)
+
+/*
+ * Access time after a read, by the mount's policy: none for noatime or a
+ * read-only mount; relatime (the default) only when atime is not newer than
+ * mtime or ctime or is a day old; strictatime always. sbi->lock held.
+ */
+static void touch_atime_locked(struct ext2_sbi *s, struct file *f)
+{
+    struct ext2_inode *ip = EXT2_I(f->inode);
+    uint32_t mf = f->path.mnt ? atomic_load(&f->path.mnt->flags) : 0, now = ext2_now();
+    if ((mf & (MS_NOATIME | MS_RDONLY)) || s->fs->rdonly || s->dead)
+        return;
+    uint32_t at = ip->d.i_atime;
+    bool stale = at <= ip->d.i_mtime || at <= ip->d.i_ctime || now - at >= 24 * 3600;
+    if (!(mf & MS_STRICTATIME) && !stale)
+        return;
+    ip->d.i_atime = now;
+    if (ext2_write_inode(s->fs, ip) == 0)   /* FIXME: a failed atime write is dropped, as Linux's */
+        f->inode->atime = (struct linux_timespec){ now, 0 };
+}
+
+static long ext2_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
+{
+    struct inode *v = f->inode;
+    struct ext2_sbi *s = EXT2_SBI(v);
+    char *buf = kmalloc(EXT2_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    long r = 0;
+    bool fault = false;
+    while (to->count && !fault) {
+        mutex_lock(&s->lock);
+        r = s->dead ? -EIO : ext2_read(s->fs, EXT2_I(v), *pos, buf, MIN(to->count, (size_t)EXT2_CHUNK));
+        mutex_unlock(&s->lock);
+        if (r <= 0)
+            break;
+        size_t c = iov_copy_to(to, buf, (size_t)r, &fault);
+        *pos += c;
+        done += c;
+        if (c < (size_t)r)
+            break;
+    }
+    kfree(buf);
+    if (done) {
+        mutex_lock(&s->lock);
+        touch_atime_locked(s, f);
+        mutex_unlock(&s->lock);
+        return (long)done;
+    }
+    return fault ? -EFAULT : r < 0 ? r : 0;
+}
+
+static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+{
+    struct inode *v = f->inode;
+    struct ext2_sbi *s = EXT2_SBI(v);
+    char *buf = kmalloc(EXT2_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    long r = 0;
+    bool fault = false;
+    mutex_lock(&v->lock);
+    if (f->flags & O_APPEND)
+        *pos = v->size;
+    while (from->count && !fault) {
+        size_t c = iov_copy_from(from, buf, MIN(from->count, (size_t)EXT2_CHUNK), &fault);
+        if (c == 0)
+            break;
+        mutex_lock(&s->lock);
+        r = s->dead ? -EIO : ext2_write(s->fs, EXT2_I(v), *pos, buf, c);
+        ext2_vnode_refresh(v, EXT2_I(v));
+        mutex_unlock(&s->lock);
+        if (r <= 0)
+            break;
+        *pos += (uint64_t)r;
+        done += (size_t)r;
+        if ((size_t)r < c)
+            break;
+    }
+    mutex_unlock(&v->lock);
+    kfree(buf);
+    if (done)
+        return (long)done;
+    return fault ? -EFAULT : r;
+}
+
+/* FIXME: mmap of ext2 files (the page-cache hook tmpfs has). */
+const struct file_ops ext2_file_ops = {
+    .read = ext2_file_read,
+    .write = ext2_file_write,
+    .seekable = true,
+};

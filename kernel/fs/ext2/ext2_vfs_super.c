@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MPL-2.0
+// ext2 VFS glue: mount(2) on a block device, statfs, sync, remount and the final umount.
+#include <ostd/heap.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/mount.h>
+#include <uapi/statfs.h>
+#include "block/blkdev.h"
+#include "fs/ext2/ext2_vfs.h"
+#include "fs/mount.h"
+#include "fs/namei.h"
+
+/* Mounted instances, so a second mount of one device shares the first one's. */
+static struct list_head ext2_mounts = LIST_HEAD_INIT(ext2_mounts);  /* guarded by ext2_mounts_lock */
+static struct mutex ext2_mounts_lock;
+static bool ext2_mounts_ready;      /* set once, by the first mount under vfs_lock */
+
+/* The block device a mount source names: -ENOENT, -ENOTBLK, -ENXIO as Linux. */
+static int source_device(const char *source, struct blkdev **out)
+{
+    struct nameidata nd;
+    uint64_t rdev = 0;
+    int r = nd_init_kernel(&nd, source, LOOKUP_FOLLOW);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r && !S_ISBLK(nd.child.dentry->inode->mode))
+            r = -ENOTBLK;
+        if (!r)
+            rdev = nd.child.dentry->inode->rdev;
+        if (!ext2_mounts_ready) {
+            mutex_init(&ext2_mounts_lock);
+            ext2_mounts_ready = true;
+        }
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    if (r)
+        return r;
+    *out = blkdev_by_rdev(rdev);
+    return *out ? 0 : -ENXIO;
+}
+
+static struct ext2_sbi *mounted_locked(const struct blkdev *bd)
+{
+    struct list_head *l;
+    list_for_each(l, &ext2_mounts)
+        if (list_entry(l, struct ext2_sbi, link)->bd == bd)
+            return list_entry(l, struct ext2_sbi, link);
+    return NULL;
+}
+
+/*
+ * A device that is already mounted: the new mount shares its super block,
+ * as Linux does, unless the read-only state differs (EBUSY). ext2_mounts_lock held.
+ */
+static int share_locked(struct ext2_sbi *s, uint32_t flags, struct dentry **root)
+{
+    mutex_lock(&s->lock);
+    bool ro = s->fs->rdonly;
+    mutex_unlock(&s->lock);
+    if (!s->root || ro != ((flags & MS_RDONLY) || s->bd->readonly))
+        return -EBUSY;
+    dget(s->root);
+    *root = s->root;
+    return 0;
+}
+
+static struct ext2_sbi *sbi_new(struct blkdev *bd, struct ext2_fs *fs)
+{
+    struct ext2_sbi *s = kzalloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    mutex_init(&s->lock);
+    s->fs = fs;
+    s->bd = bd;
+    s->sb.dev = linux_makedev(bd->major, bd->minor);
+    s->sb.magic = EXT2_SUPER_MAGIC;
+    s->sb.type = "ext2";
+    s->sb.sops = &ext2_sops;
+    s->sb.fs_info = s;
+    s->sb.blksize = fs->bs;
+    s->sb.next_ino = 1ull << 32;    /* never used: ext2 numbers its own inodes */
+    list_init(&s->link);
+    return s;
+}
+
+static int make_root(struct ext2_sbi *s, struct dentry **root)
+{
+    struct inode *v;
+    mutex_lock(&s->lock);
+    int r = ext2_vnode_get_locked(s, EXT2_ROOT_INO, &v);
+    mutex_unlock(&s->lock);
+    if (r)
+        return r;
+    *root = S_ISDIR(v->mode) ? dentry_new_root(v) : NULL;
+    r = *root ? 0 : S_ISDIR(v->mode) ? -ENOMEM : -EINVAL;
+    inode_put(v);
+    return r;
+}
+
+/* FIXME: ext2 mount options (errors=, grpid, resuid, ...) are refused with EINVAL. */
+int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)
+{
+    struct blkdev *bd;
+    struct ext2_fs *fs;
+    if (data && data[0])
+        return -EINVAL;
+    int r = source_device(source, &bd);
+    if (r)
+        return r;
+    mutex_lock(&ext2_mounts_lock);
+    struct ext2_sbi *s = mounted_locked(bd);
+    if (s) {
+        r = share_locked(s, flags, root);
+        mutex_unlock(&ext2_mounts_lock);
+        return r;
+    }
+    r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
+    s = r ? NULL : sbi_new(bd, fs);
+    if (!r && !s) {
+        (void)ext2_umount(fs);
+        r = -ENOMEM;
+    }
+    if (!r)
+        r = make_root(s, root);
+    if (!r) {
+        dget(*root);
+        s->root = *root;
+        list_add_tail(&s->link, &ext2_mounts);
+    }
+    mutex_unlock(&ext2_mounts_lock);
+    if (r && s)
+        ext2_sops.kill(&s->sb);     /* FIXME: the instance is not freed */
+    return r;
+}
+
+static void ext2_sb_statfs(struct super_block *sb, struct linux_statfs *st)
+{
+    struct ext2_sbi *s = sb->fs_info;
+    struct ext2_statfs e;
+    mutex_lock(&s->lock);
+    ext2_statfs(s->fs, &e);
+    mutex_unlock(&s->lock);
+    st->f_bsize = st->f_frsize = (int64_t)e.bsize;
+    st->f_blocks = e.blocks;
+    st->f_bfree = e.bfree;
+    st->f_bavail = e.bavail;
+    st->f_files = e.files;
+    st->f_ffree = e.ffree;
+    st->f_namelen = (int64_t)e.namelen;
+}
+
+static int ext2_sb_sync(struct super_block *sb)
+{
+    struct ext2_sbi *s = sb->fs_info;
+    mutex_lock(&s->lock);
+    int r = s->dead ? 0 : ext2_sync(s->fs);
+    mutex_unlock(&s->lock);
+    return r;
+}
+
+static int ext2_sb_remount(struct super_block *sb, bool rdonly)
+{
+    struct ext2_sbi *s = sb->fs_info;
+    mutex_lock(&s->lock);
+    int r = s->dead ? -EIO : !rdonly && s->bd->readonly ? -EACCES : ext2_remount(s->fs, rdonly);
+    mutex_unlock(&s->lock);
+    return r;
+}
+
+static void ext2_sb_kill(struct super_block *sb)
+{
+    struct ext2_sbi *s = sb->fs_info;
+    mutex_lock(&s->lock);
+    if (!s->dead)
+        (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
+    s->dead = true;
+    mutex_unlock(&s->lock);
+    mutex_lock(&ext2_mounts_lock);
+    list_del(&s->link);
+    list_init(&s->link);
+    mutex_unlock(&ext2_mounts_lock);
+}
+
+const struct super_ops ext2_sops = {
+    .statfs = ext2_sb_statfs,
+    .sync = ext2_sb_sync,
+    .remount = ext2_sb_remount,
+    .kill = ext2_sb_kill,
+};

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MPL-2.0
+"""The virtio-blk test disk: make it before the guest runs, check what the guest wrote after.
+
+  blkdisk.py make IMAGE    4 MiB raw image, MBR with one partition (sectors 2048..6143),
+                           byte patterns at the offsets tests/blk/blk_virtio.c reads
+  blkdisk.py check IMAGE   the guest's writes landed and nothing else changed
+Layout and patterns must match tests/blk/blk_virtio.c.
+"""
+
+import struct
+import sys
+
+SIZE = 4 << 20
+MIB = 1 << 20
+P1_START, P1_SECTORS = 2048, 4096          # vda1: disk bytes 1 MiB .. 3 MiB
+
+# (disk offset, length, seed): written by `make`, read by the guest
+READS = [(0x10000, 512, 0x0a), (MIB, 4096, 0x11), (3 * MIB - 512, 512, 0x22), (3 * MIB + 100, 1000, 0x33)]
+# written by the guest: (disk offset, length, seed) or (offset, bytes)
+WRITES = [(MIB + 4096 + 3, 700, 0x44), (2 * MIB + 5120, 8192, 0x55)]
+TAIL = (3 * MIB - 4, b"\xee" * 4)
+
+
+def pat(seed, n):
+    return bytes((seed * 31 + i * 7 + (i >> 9)) & 0xFF for i in range(n))
+
+
+def expected():
+    img = bytearray(SIZE)
+    entry = struct.pack("<B3sB3sII", 0, b"\0\0\0", 0x83, b"\0\0\0", P1_START, P1_SECTORS)
+    img[446:462] = entry
+    img[440:444] = struct.pack("<I", 0x4B45454C)   # disk signature "KEEL"
+    img[510:512] = b"\x55\xaa"
+    for off, n, seed in READS:
+        img[off:off + n] = pat(seed, n)
+    return img
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("make", "check"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    path = sys.argv[2]
+    img = expected()
+    if sys.argv[1] == "make":
+        with open(path, "wb") as f:
+            f.write(img)
+        return 0
+    for off, n, seed in WRITES:
+        img[off:off + n] = pat(seed, n)
+    img[TAIL[0]:TAIL[0] + len(TAIL[1])] = TAIL[1]
+    with open(path, "rb") as f:
+        got = f.read()
+    if len(got) != SIZE:
+        print(f"FAIL blkdisk: {path} is {len(got)} bytes, want {SIZE}")
+        return 1
+    bad = [i for i in range(0, SIZE, 512) if got[i:i + 512] != img[i:i + 512]]
+    if bad:
+        print(f"FAIL blkdisk: {len(bad)} sector(s) differ from the expected image, first at byte {bad[0]:#x}")
+        return 1
+    print(f"PASS blkdisk: {path} holds exactly the guest's writes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MPL-2.0
+// ext2 on a virtio disk: mount /dev/vda, read what mke2fs -d put there, write a tree, remount,
+// umount and mount again. The disk comes from tests/ext2/ext2disk.py, which runs e2fsck -fn
+// and checks the guest's files with debugfs afterwards (names and patterns must match).
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+#include "tap.h"
+
+#define M "/mnt"
+#define BIG_SIZE (3 * 1024 * 1024 + 123)
+#define HOST_BIG 300000
+#define BAD_PTR ((void *)0x10)
+
+static long err(long r) { return r < 0 ? -errno : r; }
+
+static uint8_t pat_byte(unsigned seed, long i) { return (uint8_t)(i * 7 + i / 251 + seed); }
+
+static bool is_pat(const uint8_t *b, unsigned seed, long off, long n)
+{
+    for (long i = 0; i < n; i++)
+        if (b[i] != pat_byte(seed, off + i))
+            return false;
+    return true;
+}
+
+static uint8_t buf[65536];
+
+/* Debian's Linux has virtio and ext4 (which mounts ext2) as modules. */
+static void load_modules(void)
+{
+    static const char *const mods[] = { "virtio_ring", "virtio", "virtio_pci_modern_dev",
+                                        "virtio_pci_legacy_dev", "virtio_pci", "virtio_blk",
+                                        "crc16", "crc32c_generic", "libcrc32c", "mbcache", "jbd2",
+                                        "ext4" };
+    char path[64];
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        snprintf(path, sizeof(path), "/lib/modules/%s.ko", mods[i]);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        syscall(SYS_finit_module, fd, "", 0);
+        close(fd);
+    }
+}
+
+static void wait_for(const char *path)
+{
+    struct stat st;
+    for (int i = 0; i < 200 && stat(path, &st) != 0; i++) {
+        struct timespec ts = { 0, 50000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) ? -errno : (long)st.st_size;
+}
+
+static bool read_is(const char *p, const char *want)
+{
+    char b[256] = { 0 };
+    int fd = open(p, O_RDONLY);
+    if (fd < 0)
+        return false;
+    long n = read(fd, b, sizeof(b) - 1);
+    close(fd);
+    return n == (long)strlen(want) && !memcmp(b, want, (size_t)n);
+}
+
+static bool write_all(const char *p, const void *data, size_t len, int flags)
+{
+    int fd = open(p, O_WRONLY | O_CREAT | flags, 0644);
+    if (fd < 0)
+        return false;
+    bool ok = write(fd, data, len) == (ssize_t)len;
+    return close(fd) == 0 && ok;
+}
+
+/* A file of n pattern bytes (seed), written in 64 KiB pieces. */
+static bool write_pat(const char *p, unsigned seed, long n)
+{
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return false;
+    for (long off = 0; off < n;) {
+        long c = n - off < (long)sizeof(buf) ? n - off : (long)sizeof(buf);
+        for (long i = 0; i < c; i++)
+            buf[i] = pat_byte(seed, off + i);
+        if (write(fd, buf, (size_t)c) != c)
+            return close(fd), false;
+        off += c;
+    }
+    return close(fd) == 0;
+}
+
+static bool check_pat(const char *p, unsigned seed, long n)
+{
+    int fd = open(p, O_RDONLY);
+    long off = 0, got;
+    if (fd < 0)
+        return false;
+    while ((got = read(fd, buf, sizeof(buf))) > 0) {
+        if (!is_pat(buf, seed, off, got))
+            return close(fd), false;
+        off += got;
+    }
+    close(fd);
+    return got == 0 && off == n;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d)
+        return -1;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+/* 15 checks: the device, the mount and its errors. */
+static void mount_checks(void)
+{
+    tap_eq_long(err(mount("devtmpfs", "/dev", "devtmpfs", 0, NULL)), 0, "mount devtmpfs on /dev");
+    struct stat st;
+    if (stat("/dev/vda", &st) != 0) {
+        load_modules();
+        wait_for("/dev/vda");
+    }
+    tap_ok(stat("/dev/vda", &st) == 0 && S_ISBLK(st.st_mode), "/dev/vda is a block device");
+    mkdir(M, 0755);
+    tap_eq_long(err(mount("/dev/nope", M, "ext2", 0, NULL)), -ENOENT, "mount of a missing device: ENOENT");
+    tap_eq_long(err(mount("/init", M, "ext2", 0, NULL)), -ENOTBLK, "mount of a regular file: ENOTBLK");
+    tap_eq_long(err(mount("/dev/vda", M, "ext2", 0, BAD_PTR)), -EFAULT, "bad data pointer: EFAULT");
+    tap_eq_long(err(mount("/dev/vda", M, "ext2", 0, NULL)), 0, "mount /dev/vda as ext2");
+    struct statfs sf;
+    tap_eq_long(err(statfs(M, &sf)), 0, "statfs on the mount");
+    tap_ok(sf.f_type == 0xEF53, "f_type is EXT2_SUPER_MAGIC");
+    tap_ok(sf.f_bsize == 1024 && sf.f_blocks > 7000 && sf.f_blocks <= 8192 && sf.f_bfree < sf.f_blocks,
+           "statfs: 1 KiB blocks, 8 MiB file system");
+    tap_ok(sf.f_files == 2048 && sf.f_ffree < sf.f_files && sf.f_namelen == 255, "statfs: inode counts");
+    /* A second mount of the device shares the file system. */
+    struct stat a, b;
+    mkdir("/mnt2", 0755);
+    tap_eq_long(err(mount("/dev/vda", "/mnt2", "ext2", 0, NULL)), 0, "mount the device a second time");
+    tap_ok(stat(M "/hello.txt", &a) == 0 && stat("/mnt2/hello.txt", &b) == 0 && a.st_ino == b.st_ino &&
+           a.st_dev == b.st_dev, "both mounts show the same inode");
+    tap_eq_long(err(mount("/dev/vda", "/nodir", "ext2", MS_RDONLY, NULL)), -ENOENT,
+                "a missing mount point: ENOENT before the device is looked at");
+    mkdir("/mnt3", 0755);
+    tap_eq_long(err(mount("/dev/vda", "/mnt3", "ext2", MS_RDONLY, NULL)), -EBUSY,
+                "a read-only mount of a read-write mounted device: EBUSY");
+    tap_eq_long(err(umount("/mnt2")), 0, "umount the second mount");
+}
+
+/* 9 checks: what the host's mke2fs -d wrote. */
+static void host_tree_checks(void)
+{
+    struct stat st;
+    tap_ok(read_is(M "/hello.txt", "hello from the host\n"), "read a small file made by mke2fs -d");
+    tap_ok(check_pat(M "/dir/big.bin", 1, HOST_BIG), "read a 300000-byte file (indirect blocks)");
+    tap_ok(lstat(M "/link", &st) == 0 && S_ISLNK(st.st_mode), "a symlink");
+    char t[64] = { 0 };
+    tap_eq_long(err(readlink(M "/link", t, sizeof(t))), 9, "readlink length");
+    tap_ok(!strcmp(t, "hello.txt") && read_is(M "/link", "hello from the host\n"), "readlink and follow");
+    tap_ok(stat(M "/dir", &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink == 4, "a directory with two subdirectories has 4 links");
+    tap_eq_long(count_entries(M "/dir/many"), 202, "a directory of 200 files lists 202 entries");
+    tap_ok(read_is(M "/dir/many/f-0123", "123\n"), "a file in the big directory");
+    tap_ok(stat(M "/dir/sub/mode640", &st) == 0 && (st.st_mode & 07777) == 0640 && st.st_uid == 1234,
+           "mode and owner from the image");
+}
+
+/* 22 checks: writing a tree. */
+static void write_checks(void)
+{
+    struct stat st;
+    struct statfs a, b;
+    statfs(M, &a);
+    tap_eq_long(err(mkdir(M "/new", 0755)), 0, "mkdir");
+    tap_eq_long(err(mkdir(M "/new", 0755)), -EEXIST, "mkdir of an existing name: EEXIST");
+    tap_ok(write_all(M "/new/small.txt", "small file\n", 11, O_TRUNC), "create and write a small file");
+    tap_ok(write_pat(M "/new/big.bin", 2, BIG_SIZE), "write a 3 MiB file");
+    tap_ok(check_pat(M "/new/big.bin", 2, BIG_SIZE), "read it back");
+    statfs(M, &b);
+    tap_ok(a.f_bfree - b.f_bfree >= BIG_SIZE / 1024, "free blocks went down by the file's size");
+    tap_ok(write_all(M "/new/small.txt", "more\n", 5, O_APPEND), "O_APPEND");
+    tap_ok(read_is(M "/new/small.txt", "small file\nmore\n"), "appended data");
+    /* Sparse: a write far out leaves a hole. */
+    int fd = open(M "/new/sparse", O_RDWR | O_CREAT, 0644);
+    tap_eq_long(pwrite(fd, "end", 3, 5000000), 3, "pwrite at 5 MB");
+    tap_ok(pread(fd, buf, 4096, 4096) == 4096 && buf[0] == 0 && buf[4095] == 0, "the hole reads as zeros");
+    tap_ok(fstat(fd, &st) == 0 && st.st_size == 5000003 && st.st_blocks < 64, "sparse size, few blocks");
+    tap_eq_long(err(ftruncate(fd, 10)), 0, "ftruncate down");
+    tap_ok(fstat(fd, &st) == 0 && st.st_size == 10, "size after ftruncate");
+    close(fd);
+    tap_eq_long(err(symlink("small.txt", M "/new/sym")), 0, "symlink");
+    tap_eq_long(err(link(M "/new/small.txt", M "/new/hard")), 0, "link");
+    tap_ok(stat(M "/new/small.txt", &st) == 0 && st.st_nlink == 2, "two links");
+    tap_eq_long(err(rename(M "/new/hard", M "/renamed.txt")), 0, "rename across directories");
+    tap_eq_long(err(mkfifo(M "/new/fifo", 0600)), 0, "mkfifo");
+    tap_eq_long(err(chmod(M "/new/small.txt", 0600)), 0, "chmod");
+    tap_eq_long(err(setxattr(M "/new/small.txt", "user.color", "blue", 4, 0)), 0, "setxattr user.*");
+    char v[16] = { 0 };
+    tap_ok(getxattr(M "/new/small.txt", "user.color", v, sizeof(v)) == 4 && !strcmp(v, "blue"), "getxattr");
+    tap_eq_long(err(setxattr(M "/new/small.txt", "trusted.overlay.opaque", "y", 1, 0)), 0, "setxattr trusted.*");
+}
+
+/* 12 checks: removal, renames of directories, errors. */
+static void namespace_checks(void)
+{
+    struct stat st, b_st;
+    tap_eq_long(err(mkdir(M "/new/d1", 0755)), 0, "mkdir d1");
+    tap_ok(write_all(M "/new/d1/x", "x", 1, 0), "a file in d1");
+    tap_eq_long(err(rmdir(M "/new/d1")), -ENOTEMPTY, "rmdir of a non-empty directory: ENOTEMPTY");
+    tap_eq_long(err(rename(M "/new", M "/new/d1/loop")), -EINVAL, "rename into itself: EINVAL");
+    tap_eq_long(err(rename(M "/new/d1", M "/dir/moved")), 0, "rename a directory to another parent");
+    tap_ok(stat(M "/dir", &st) == 0 && st.st_nlink == 5, "new parent gained a link");
+    tap_ok(stat(M "/dir/moved/..", &st) == 0 && stat(M "/dir", &b_st) == 0 && st.st_ino == b_st.st_ino,
+           "'..' of the moved directory is its new parent");
+    tap_eq_long(err(unlink(M "/dir/moved/x")), 0, "unlink");
+    tap_eq_long(err(rmdir(M "/dir/moved")), 0, "rmdir");
+    tap_eq_long(err(unlink(M "/dir/many/f-0007")), 0, "unlink in the big (hashed) directory");
+    tap_eq_long(count_entries(M "/dir/many"), 201, "the big directory lists one entry fewer");
+    tap_eq_long(err(unlink(M "/dir/nope")), -ENOENT, "unlink of a missing name: ENOENT");
+}
+
+#define HUGE_OFF (3L << 30)
+
+/* 14 checks: owners, times, devices, replacing renames, files past 2 GiB, atime. */
+static void attr_checks(void)
+{
+    struct stat st;
+    tap_eq_long(err(chown(M "/new/small.txt", 1000, 100)), 0, "chown");
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    tap_eq_long(err(utimensat(AT_FDCWD, M "/new/small.txt", old, 0)), 0, "utimensat");
+    tap_eq_long(err(mknod(M "/new/null", S_IFCHR | 0666, makedev(1, 3))), 0, "mknod a character device");
+    int fd = open(M "/new/null", O_WRONLY);
+    tap_ok(fd >= 0 && write(fd, "abcde", 5) == 5, "the device node opens the device (/dev/null)");
+    close(fd);
+    tap_ok(write_all(M "/new/a", "A", 1, 0) && write_all(M "/new/b", "B", 1, 0), "two files");
+    tap_eq_long(err(rename(M "/new/a", M "/new/b")), 0, "rename over an existing file");
+    tap_ok(read_is(M "/new/b", "A") && file_size(M "/new/a") == -ENOENT, "the target was replaced");
+    fd = open(M "/new/huge", O_RDWR | O_CREAT, 0644);
+    tap_eq_long(pwrite(fd, "big", 3, HUGE_OFF), 3, "pwrite at 3 GiB");
+    char b3[4] = { 0 };
+    tap_ok(pread(fd, b3, 3, HUGE_OFF) == 3 && !strcmp(b3, "big"), "read back past 2 GiB");
+    tap_ok(fstat(fd, &st) == 0 && st.st_size == HUGE_OFF + 3, "size past 2 GiB");
+    close(fd);
+    /* relatime (the default): a read moves an atime that is not newer than mtime. */
+    char c;
+    fd = open(M "/new/small.txt", O_RDONLY);
+    tap_ok(fd >= 0 && read(fd, &c, 1) == 1, "read the file with old times");
+    close(fd);
+    tap_ok(stat(M "/new/small.txt", &st) == 0 && st.st_atime > 1000000000 && st.st_mtime == 1000000000,
+           "relatime: the read updated atime, mtime kept");
+    fd = open(M "/new/b", O_WRONLY | O_TRUNC);
+    tap_ok(fd >= 0 && file_size(M "/new/b") == 0, "O_TRUNC empties the file");
+    tap_eq_long(err(fallocate(fd, 0, 0, 4096)), -EOPNOTSUPP, "fallocate: ext2 has no preallocation");
+    close(fd);
+}
+
+/* 9 checks: read-only remount, busy umount, umount and a second mount. */
+static void remount_checks(void)
+{
+    struct stat st;
+    tap_eq_long(err(mount(NULL, M, NULL, MS_REMOUNT | MS_RDONLY, NULL)), 0, "remount read-only");
+    tap_eq_long(err(open(M "/new/ro", O_WRONLY | O_CREAT, 0644)), -EROFS, "create on a read-only mount: EROFS");
+    tap_eq_long(err(mkdir(M "/new/ro", 0755)), -EROFS, "mkdir on a read-only mount: EROFS");
+    tap_ok(read_is(M "/hello.txt", "hello from the host\n"), "reads still work");
+    tap_eq_long(err(mount(NULL, M, NULL, MS_REMOUNT, NULL)), 0, "remount read-write");
+    int fd = open(M "/new/small.txt", O_RDONLY);
+    tap_eq_long(err(umount(M)), -EBUSY, "umount with an open file: EBUSY");
+    close(fd);
+    sync();
+    tap_eq_long(err(umount(M)), 0, "umount");
+    tap_ok(stat(M "/new", &st) != 0, "the tree is gone after umount");
+    tap_eq_long(err(mount("/dev/vda", M, "ext2", MS_RDONLY, NULL)), 0, "mount again, read-only");
+}
+
+/* 11 checks: everything is still there after the second mount. */
+static void persist_checks(void)
+{
+    struct stat st;
+    char v[16] = { 0 };
+    tap_ok(check_pat(M "/new/big.bin", 2, BIG_SIZE), "the 3 MiB file survived umount");
+    tap_ok(read_is(M "/new/small.txt", "small file\nmore\n"), "the small file survived");
+    tap_ok(stat(M "/new/small.txt", &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_nlink == 2,
+           "mode and link count survived");
+    tap_ok(st.st_uid == 1000 && st.st_gid == 100 && st.st_mtime == 1000000000 && st.st_atime > 1000000000,
+           "owner and times survived");
+    tap_ok(stat(M "/new/null", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
+           "the device node survived");
+    tap_eq_long(file_size(M "/new/huge"), HUGE_OFF + 3, "the 3 GiB size survived");
+    tap_ok(getxattr(M "/new/small.txt", "user.color", v, sizeof(v)) == 4 && !strcmp(v, "blue"),
+           "the xattr survived");
+    tap_eq_long(file_size(M "/new/sparse"), 10, "the truncated size survived");
+    tap_ok(lstat(M "/new/fifo", &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO survived");
+    tap_eq_long(file_size(M "/dir/moved"), -ENOENT, "the removed directory stays removed");
+    tap_eq_long(err(umount(M)), 0, "final umount");
+}
+
+int main(void)
+{
+    tap_plan(15 + 9 + 22 + 12 + 14 + 9 + 11);
+    mount_checks();
+    host_tree_checks();
+    write_checks();
+    namespace_checks();
+    attr_checks();
+    remount_checks();
+    persist_checks();
+    tap_finish();
+}
