@@ -112,6 +112,35 @@ static void node_checks(void)
     tap_ok(vda1 >= 0, "open /dev/vda1 read-write");
 }
 
+/* Find "<major> <minor> <blocks> <name>" for name in /proc/partitions; true if found. */
+static bool partition_line(const char *text, const char *name, unsigned *ma, unsigned *mi, unsigned long *blocks)
+{
+    char nm[32];
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (sscanf(l, "%u %u %lu %31s", ma, mi, blocks, nm) == 4 && strcmp(nm, name) == 0)
+            return true;
+    return false;
+}
+
+/* 3 checks. */
+static void proc_checks(void)
+{
+    static char text[4096];
+    tap_eq_long(err(mount("proc", "/proc", "proc", 0, NULL)), 0, "mount proc");
+    int fd = open("/proc/partitions", O_RDONLY);
+    long n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+    text[n > 0 ? n : 0] = 0;
+    if (fd >= 0)
+        close(fd);
+    struct stat st;
+    unsigned ma = 0, mi = 9, ma1 = 0, mi1 = 9;
+    unsigned long bl = 0, bl1 = 0;
+    bool ok = stat("/dev/vda", &st) == 0 && partition_line(text, "vda", &ma, &mi, &bl);
+    tap_ok(ok && ma == major(st.st_rdev) && mi == 0 && bl == 4096, "/proc/partitions: vda, 4096 KiB");
+    ok = partition_line(text, "vda1", &ma1, &mi1, &bl1);
+    tap_ok(ok && ma1 == ma && mi1 == 1 && bl1 == 2048, "/proc/partitions: vda1, 2048 KiB");
+}
+
 /* 11 checks. */
 static void size_checks(void)
 {
@@ -224,8 +253,9 @@ static void concurrency_checks(void)
 
 int main(void)
 {
-    tap_plan(8 + 11 + 10 + 11 + 5 + 2);
+    tap_plan(8 + 3 + 11 + 10 + 11 + 5 + 2);
     node_checks();
+    proc_checks();
     if (vda < 0 || vda1 < 0) {
         tap_diag("no disk: the remaining checks fail");
     }
