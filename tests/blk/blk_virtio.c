@@ -141,6 +141,27 @@ static void proc_checks(void)
     tap_ok(ok && ma1 == ma && mi1 == 1 && bl1 == 2048, "/proc/partitions: vda1, 2048 KiB");
 }
 
+/* The second disk is attached read-only (VIRTIO_BLK_F_RO). 6 checks. */
+static void readonly_checks(void)
+{
+    struct stat s0, s;
+    bool ok = stat("/dev/vda", &s0) == 0 && stat("/dev/vdb", &s) == 0;
+    tap_ok(ok && S_ISBLK(s.st_mode) && major(s.st_rdev) == major(s0.st_rdev) && minor(s.st_rdev) == 16,
+           "/dev/vdb is the second disk: minor 16");
+    int fd = open("/dev/vdb", O_RDONLY);
+    int ro = -1;
+    uint64_t sz = 0;
+    tap_ok(fd >= 0 && ioctl(fd, BLKROGET_, &ro) == 0 && ro == 1, "BLKROGET: vdb is read-only");
+    tap_ok(ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 65536, "vdb is 64 KiB");
+    tap_ok(pread(fd, buf, 65536, 0) == 65536 && is_pat(buf, 0x66, 65536), "vdb reads back its pattern");
+    close(fd);
+    fd = open("/dev/vdb", O_RDWR);
+    tap_ok(fd >= 0, "a read-only disk opens read-write");
+    tap_eq_long(err(pwrite(fd, buf, 512, 0)), -EPERM, "writing a read-only disk: EPERM");
+    if (fd >= 0)
+        close(fd);
+}
+
 /* 11 checks. */
 static void size_checks(void)
 {
@@ -253,9 +274,10 @@ static void concurrency_checks(void)
 
 int main(void)
 {
-    tap_plan(8 + 3 + 11 + 10 + 11 + 5 + 2);
+    tap_plan(8 + 3 + 6 + 11 + 10 + 11 + 5 + 2);
     node_checks();
     proc_checks();
+    readonly_checks();
     if (vda < 0 || vda1 < 0) {
         tap_diag("no disk: the remaining checks fail");
     }

@@ -5,6 +5,7 @@
   blkdisk.py make IMAGE    4 MiB raw image, MBR with one partition (sectors 2048..6143),
                            byte patterns at the offsets tests/blk/blk_virtio.c reads
   blkdisk.py check IMAGE   the guest's writes landed and nothing else changed
+  blkdisk.py make-ro IMAGE 64 KiB, no partition table, the read-only second disk (vdb)
 Layout and patterns must match tests/blk/blk_virtio.c.
 """
 
@@ -20,6 +21,7 @@ READS = [(0x10000, 512, 0x0a), (MIB, 4096, 0x11), (3 * MIB - 512, 512, 0x22), (3
 # written by the guest: (disk offset, length, seed) or (offset, bytes)
 WRITES = [(MIB + 4096 + 3, 700, 0x44), (2 * MIB + 5120, 8192, 0x55)]
 TAIL = (3 * MIB - 4, b"\xee" * 4)
+RO_SIZE, RO_SEED = 64 * 1024, 0x66                 # vdb, attached read-only
 
 
 def pat(seed, n):
@@ -38,10 +40,14 @@ def expected():
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("make", "check"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("make", "check", "make-ro"):
         print(__doc__, file=sys.stderr)
         return 2
     path = sys.argv[2]
+    if sys.argv[1] == "make-ro":
+        with open(path, "wb") as f:
+            f.write(pat(RO_SEED, RO_SIZE))
+        return 0
     img = expected()
     if sys.argv[1] == "make":
         with open(path, "wb") as f:
