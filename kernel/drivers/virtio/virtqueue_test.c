@@ -40,7 +40,9 @@ KTEST(virtqueue_chain_layout)
     KT_EQ(vq_avail_addr(&vq) - vq_desc_addr(&vq), 8 * 16);
     KT_EQ(vq_used_addr(&vq) % 4, 0);
     int cookie;
-    struct vq_seg seg[3] = { { 0x1000, 16, false }, { 0x2000, 512, true }, { 0x3000, 1, true } };
+    struct dma_buf *b = dma_alloc(4096);
+    KT_ASSERT(b != NULL);
+    struct vq_seg seg[3] = { { b, 0, 16, false }, { b, 512, 512, true }, { b, 4095, 1, true } };
     KT_EQ(vq_add_locked(&vq, seg, 3, &cookie), 0);
     KT_EQ(vq.num_free, 5);
     uint16_t seen = 0;
@@ -50,7 +52,7 @@ KTEST(virtqueue_chain_layout)
     uint16_t d = (uint16_t)head;
     for (int i = 0; i < 3; i++) {
         uint16_t flags = dma_load16(vq.ring, d * 16u + 12);
-        KT_EQ(desc_addr(&vq, d), seg[i].addr);
+        KT_EQ(desc_addr(&vq, d), dma_addr(b) + seg[i].off);
         KT_EQ(dma_load32(vq.ring, d * 16u + 8), seg[i].len);
         KT_EQ(!!(flags & 2), seg[i].device_writes);
         KT_EQ(!!(flags & 1), i < 2);
@@ -64,6 +66,12 @@ KTEST(virtqueue_chain_layout)
     KT_EQ(len, 513);
     KT_EQ(vq.num_free, 8);
     KT_ASSERT(vq_get_used_locked(&vq, &len) == NULL);
+    /* ranges outside their buffer never become descriptors */
+    struct vq_seg out[2] = { { b, 4000, 97, false }, { NULL, 0, 1, true } };
+    KT_EQ(vq_add_locked(&vq, out, 1, &cookie), -EINVAL);
+    KT_EQ(vq_add_locked(&vq, out + 1, 1, &cookie), -EINVAL);
+    KT_EQ(vq.num_free, 8);
+    dma_free(b);
     vq_destroy(&vq);
 }
 
@@ -71,7 +79,9 @@ KTEST(virtqueue_full_and_out_of_order)
 {
     struct virtqueue vq;
     int c[4];
-    struct vq_seg seg[2] = { { 0x1000, 16, false }, { 0x2000, 1, true } };
+    struct dma_buf *b = dma_alloc(4096);
+    KT_ASSERT(b != NULL);
+    struct vq_seg seg[2] = { { b, 0, 16, false }, { b, 16, 1, true } };
     KT_EQ(vq_init(&vq, 8), 0);
     for (int i = 0; i < 4; i++)
         KT_EQ(vq_add_locked(&vq, seg, 2, &c[i]), 0);
@@ -96,6 +106,7 @@ KTEST(virtqueue_full_and_out_of_order)
         KT_ASSERT(vq_get_used_locked(&vq, &len) == &c[0]);
     }
     KT_EQ(vq.num_free, 8);
+    dma_free(b);
     vq_destroy(&vq);
 }
 
@@ -107,7 +118,7 @@ KTEST(virtqueue_rejects_bad_input)
     KT_EQ(vq_init(&vq, 0), -EINVAL);
     KT_EQ(vq_init(&vq, 512), -EINVAL);
     KT_EQ(vq_init(&vq, 4), 0);
-    struct vq_seg bad[2] = { { 0x1000, 1, true }, { 0x2000, 16, false } };
+    struct vq_seg bad[2] = { { vq.ring, 0, 1, true }, { vq.ring, 16, 16, false } };
     KT_EQ(vq_add_locked(&vq, bad, 2, &c), -EINVAL);     /* writable before readable */
     KT_EQ(vq_add_locked(&vq, bad, 0, &c), -EINVAL);
     KT_EQ(vq_add_locked(&vq, bad, 1, NULL), -EINVAL);
