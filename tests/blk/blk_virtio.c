@@ -141,10 +141,10 @@ static void proc_checks(void)
     tap_ok(ok && ma1 == ma && mi1 == 1 && bl1 == 2048, "/proc/partitions: vda1, 2048 KiB");
 }
 
-/* The second disk is attached read-only (VIRTIO_BLK_F_RO). 6 checks. */
+/* The second disk is attached read-only (VIRTIO_BLK_F_RO) and has a GPT. 9 checks. */
 static void readonly_checks(void)
 {
-    struct stat s0, s;
+    struct stat s0, s, sp;
     bool ok = stat("/dev/vda", &s0) == 0 && stat("/dev/vdb", &s) == 0;
     tap_ok(ok && S_ISBLK(s.st_mode) && major(s.st_rdev) == major(s0.st_rdev) && minor(s.st_rdev) == 16,
            "/dev/vdb is the second disk: minor 16");
@@ -152,8 +152,17 @@ static void readonly_checks(void)
     int ro = -1;
     uint64_t sz = 0;
     tap_ok(fd >= 0 && ioctl(fd, BLKROGET_, &ro) == 0 && ro == 1, "BLKROGET: vdb is read-only");
-    tap_ok(ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 65536, "vdb is 64 KiB");
-    tap_ok(pread(fd, buf, 65536, 0) == 65536 && is_pat(buf, 0x66, 65536), "vdb reads back its pattern");
+    tap_ok(ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 131072, "vdb is 128 KiB");
+    tap_ok(pread(fd, buf, 512, 512) == 512 && memcmp(buf, "EFI PART", 8) == 0, "vdb has a GPT header at LBA 1");
+    close(fd);
+    ok = stat("/dev/vdb1", &sp) == 0;
+    tap_ok(ok && S_ISBLK(sp.st_mode) && minor(sp.st_rdev) == 17, "the GPT partition is /dev/vdb1, minor 17");
+    fd = open("/dev/vdb1", O_RDONLY);
+    sz = 0;
+    ro = -1;
+    tap_ok(fd >= 0 && ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 32768, "vdb1 spans LBA 64..127 (32 KiB)");
+    tap_ok(pread(fd, buf, 32768, 0) == 32768 && is_pat(buf, 0x66, 32768) && ioctl(fd, BLKROGET_, &ro) == 0 &&
+           ro == 1, "vdb1 holds its pattern and is read-only too");
     close(fd);
     fd = open("/dev/vdb", O_RDWR);
     tap_ok(fd >= 0, "a read-only disk opens read-write");
@@ -274,7 +283,7 @@ static void concurrency_checks(void)
 
 int main(void)
 {
-    tap_plan(8 + 3 + 6 + 11 + 10 + 11 + 5 + 2);
+    tap_plan(8 + 3 + 9 + 11 + 10 + 11 + 5 + 2);
     node_checks();
     proc_checks();
     readonly_checks();
