@@ -37,9 +37,10 @@ define blk_keel_test
 test-keel-blk-virtio-$(1): kernel $(BLK_CPIO)
 	@mkdir -p $(TEST_LOGS) $(BLK_IMGS)
 	$(Q)$(BLK_DISK) make $(BLK_IMGS)/keel-$(1).img
+	$(Q)$(BLK_DISK) make-ro $(BLK_IMGS)/keel-$(1)-ro.img
 	$(Q)$(QEMU_RUN_KEEL) --name keel-blk-virtio-$(1) --machine $(1) \
 	    --kernel $(KERNEL_ELF) --initrd $(BLK_CPIO) --append "$(KEEL_APPEND) $(2)" \
-	    --disk $(BLK_IMGS)/keel-$(1).img,if=virtio --tap --log $(TEST_LOGS)/keel-blk-virtio-$(1).log
+	    --disk $(BLK_IMGS)/keel-$(1).img,if=virtio --disk $(BLK_IMGS)/keel-$(1)-ro.img,if=virtio,ro --tap --log $(TEST_LOGS)/keel-blk-virtio-$(1).log
 	$(Q)$(BLK_DISK) check $(BLK_IMGS)/keel-$(1).img
 KEEL_BOOT_TESTS += test-keel-blk-virtio-$(1)
 endef
@@ -51,10 +52,11 @@ $(eval $(call blk_keel_test,pc,pci=nomsi))
 test-linux-blk-virtio: $(BLK_CPIO)
 	@mkdir -p $(TEST_LOGS) $(BLK_IMGS)
 	$(Q)$(BLK_DISK) make $(BLK_IMGS)/linux.img
+	$(Q)$(BLK_DISK) make-ro $(BLK_IMGS)/linux-ro.img
 	$(Q)vmlinuz=$$($(LINUX_KERNEL_SH) $(BUILD)) && \
 	$(QEMU_RUN_LINUX) --name linux-blk-virtio --machine q35 \
 	    --kernel "$$vmlinuz" --initrd $(BLK_CPIO) --append "$(LINUX_APPEND)" \
-	    --disk $(BLK_IMGS)/linux.img,if=virtio --tap --log $(TEST_LOGS)/linux-blk-virtio.log
+	    --disk $(BLK_IMGS)/linux.img,if=virtio --disk $(BLK_IMGS)/linux-ro.img,if=virtio,ro --tap --log $(TEST_LOGS)/linux-blk-virtio.log
 	$(Q)$(BLK_DISK) check $(BLK_IMGS)/linux.img
 LINUX_BOOT_TESTS += test-linux-blk-virtio
 

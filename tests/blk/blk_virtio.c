@@ -112,6 +112,65 @@ static void node_checks(void)
     tap_ok(vda1 >= 0, "open /dev/vda1 read-write");
 }
 
+/* Find "<major> <minor> <blocks> <name>" for name in /proc/partitions; true if found. */
+static bool partition_line(const char *text, const char *name, unsigned *ma, unsigned *mi, unsigned long *blocks)
+{
+    char nm[32];
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (sscanf(l, "%u %u %lu %31s", ma, mi, blocks, nm) == 4 && strcmp(nm, name) == 0)
+            return true;
+    return false;
+}
+
+/* 3 checks. */
+static void proc_checks(void)
+{
+    static char text[4096];
+    tap_eq_long(err(mount("proc", "/proc", "proc", 0, NULL)), 0, "mount proc");
+    int fd = open("/proc/partitions", O_RDONLY);
+    long n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+    text[n > 0 ? n : 0] = 0;
+    if (fd >= 0)
+        close(fd);
+    struct stat st;
+    unsigned ma = 0, mi = 9, ma1 = 0, mi1 = 9;
+    unsigned long bl = 0, bl1 = 0;
+    bool ok = stat("/dev/vda", &st) == 0 && partition_line(text, "vda", &ma, &mi, &bl);
+    tap_ok(ok && ma == major(st.st_rdev) && mi == 0 && bl == 4096, "/proc/partitions: vda, 4096 KiB");
+    ok = partition_line(text, "vda1", &ma1, &mi1, &bl1);
+    tap_ok(ok && ma1 == ma && mi1 == 1 && bl1 == 2048, "/proc/partitions: vda1, 2048 KiB");
+}
+
+/* The second disk is attached read-only (VIRTIO_BLK_F_RO) and has a GPT. 9 checks. */
+static void readonly_checks(void)
+{
+    struct stat s0, s, sp;
+    bool ok = stat("/dev/vda", &s0) == 0 && stat("/dev/vdb", &s) == 0;
+    tap_ok(ok && S_ISBLK(s.st_mode) && major(s.st_rdev) == major(s0.st_rdev) && minor(s.st_rdev) == 16,
+           "/dev/vdb is the second disk: minor 16");
+    int fd = open("/dev/vdb", O_RDONLY);
+    int ro = -1;
+    uint64_t sz = 0;
+    tap_ok(fd >= 0 && ioctl(fd, BLKROGET_, &ro) == 0 && ro == 1, "BLKROGET: vdb is read-only");
+    tap_ok(ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 131072, "vdb is 128 KiB");
+    tap_ok(pread(fd, buf, 512, 512) == 512 && memcmp(buf, "EFI PART", 8) == 0, "vdb has a GPT header at LBA 1");
+    close(fd);
+    ok = stat("/dev/vdb1", &sp) == 0;
+    tap_ok(ok && S_ISBLK(sp.st_mode) && minor(sp.st_rdev) == 17, "the GPT partition is /dev/vdb1, minor 17");
+    fd = open("/dev/vdb1", O_RDONLY);
+    sz = 0;
+    ro = -1;
+    tap_ok(fd >= 0 && ioctl(fd, BLKGETSIZE64_, &sz) == 0 && sz == 32768, "vdb1 spans LBA 64..127 (32 KiB)");
+    tap_ok(pread(fd, buf, 32768, 0) == 32768 && is_pat(buf, 0x66, 32768) && ioctl(fd, BLKROGET_, &ro) == 0 &&
+           ro == 1, "vdb1 holds its pattern and is read-only too");
+    close(fd);
+    fd = open("/dev/vdb", O_RDWR);
+    tap_ok(fd >= 0, "a read-only disk opens read-write");
+    tap_eq_long(err(pwrite(fd, buf, 512, 0)), -EPERM, "writing a read-only disk: EPERM");
+    if (fd >= 0)
+        close(fd);
+}
+
 /* 11 checks. */
 static void size_checks(void)
 {
@@ -224,8 +283,10 @@ static void concurrency_checks(void)
 
 int main(void)
 {
-    tap_plan(8 + 11 + 10 + 11 + 5 + 2);
+    tap_plan(8 + 3 + 9 + 11 + 10 + 11 + 5 + 2);
     node_checks();
+    proc_checks();
+    readonly_checks();
     if (vda < 0 || vda1 < 0) {
         tap_diag("no disk: the remaining checks fail");
     }

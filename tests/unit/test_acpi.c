@@ -739,6 +739,60 @@ START_TEST(s5_skips_bad_candidate)
 }
 END_TEST
 
+/* ---- MCFG ---- */
+
+static void mcfg_entry(uint8_t *e, uint64_t base, uint16_t seg, uint8_t b0, uint8_t b1)
+{
+	memset(e, 0, 16);
+	put32(e, (uint32_t)base);
+	put32(e + 4, (uint32_t)(base >> 32));
+	e[8] = (uint8_t)seg;
+	e[9] = (uint8_t)(seg >> 8);
+	e[10] = b0;
+	e[11] = b1;
+}
+
+START_TEST(mcfg_qemu_q35)
+{
+	uint8_t t[60];
+	struct acpi_mcfg_info m;
+
+	memset(t, 0, sizeof(t));
+	sdt_header(t, "MCFG", sizeof(t), 1);
+	mcfg_entry(t + 44, 0xb0000000, 0, 0, 255);
+	ck_assert_int_eq(acpi_parse_mcfg(t, sizeof(t), &m), 0);
+	ck_assert_uint_eq(m.base, 0xb0000000);
+	ck_assert_uint_eq(m.bus_start, 0);
+	ck_assert_uint_eq(m.bus_end, 255);
+}
+END_TEST
+
+START_TEST(mcfg_picks_segment0_and_checks)
+{
+	uint8_t t[76];
+	struct acpi_mcfg_info m;
+
+	memset(t, 0, sizeof(t));
+	sdt_header(t, "MCFG", sizeof(t), 1);
+	mcfg_entry(t + 44, 0xc0000000, 1, 0, 63);       /* other segment */
+	mcfg_entry(t + 60, 0x1000000000ull, 0, 8, 15);  /* above 4 GiB, buses 8..15 */
+	ck_assert_int_eq(acpi_parse_mcfg(t, sizeof(t), &m), 0);
+	ck_assert_uint_eq(m.base, 0x1000000000ull);
+	ck_assert_uint_eq(m.bus_start, 8);
+	ck_assert_uint_eq(m.bus_end, 15);
+	/* the table's own length hides the second entry */
+	put32(t + 4, 60);
+	ck_assert_int_eq(acpi_parse_mcfg(t, sizeof(t), &m), -ENOENT);
+	put32(t + 4, 76);
+	mcfg_entry(t + 60, 0xb0000000, 0, 9, 8);        /* end bus before start */
+	ck_assert_int_eq(acpi_parse_mcfg(t, sizeof(t), &m), -ENOENT);
+	ck_assert_int_eq(acpi_parse_mcfg(t, 40, &m), -EINVAL);
+	memcpy(t, "APIC", 4);
+	ck_assert_int_eq(acpi_parse_mcfg(t, sizeof(t), &m), -EINVAL);
+	ck_assert_int_eq(acpi_parse_mcfg(NULL, 0, &m), -EINVAL);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("acpi");
@@ -784,5 +838,10 @@ Suite *unit_suite(void)
 	tcase_add_test(st, s5_malformed);
 	tcase_add_test(st, s5_skips_bad_candidate);
 	suite_add_tcase(s, st);
+
+	TCase *mc = tcase_create("mcfg");
+	tcase_add_test(mc, mcfg_qemu_q35);
+	tcase_add_test(mc, mcfg_picks_segment0_and_checks);
+	suite_add_tcase(s, mc);
 	return s;
 }

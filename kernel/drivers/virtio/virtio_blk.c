@@ -89,10 +89,10 @@ static int submit_wait(struct vblk *v, unsigned idx, uint32_t type, uint64_t sec
         return -EINVAL;
     struct vq_seg seg[3];
     unsigned n = 0;
-    seg[n++] = (struct vq_seg){ dma_addr(v->hdrs) + hoff, 16, false };
+    seg[n++] = (struct vq_seg){ v->hdrs, hoff, 16, false };
     if (bytes)
-        seg[n++] = (struct vq_seg){ dma_addr(v->data[idx]), bytes, type == VIRTIO_BLK_T_IN };
-    seg[n++] = (struct vq_seg){ dma_addr(v->hdrs) + hoff + 16, 1, true };
+        seg[n++] = (struct vq_seg){ v->data[idx], 0, bytes, type == VIRTIO_BLK_T_IN };
+    seg[n++] = (struct vq_seg){ v->hdrs, hoff + 16, 1, true };
     struct vblk_slot *s = &v->slot[idx];
     unsigned long f = spin_lock_irqsave(&v->vq.lock);
     atomic_store(&s->done, false);

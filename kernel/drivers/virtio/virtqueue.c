@@ -48,16 +48,20 @@ int vq_add_locked(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, v
 {
     if (n == 0 || !cookie)
         return -EINVAL;
-    for (unsigned i = 1; i < n; i++)
-        if (segs[i - 1].device_writes && !segs[i].device_writes)
+    for (unsigned i = 0; i < n; i++) {
+        if (!segs[i].buf || segs[i].len == 0 || segs[i].off > dma_size(segs[i].buf) ||
+            segs[i].len > dma_size(segs[i].buf) - segs[i].off)
+            return -EINVAL;
+        if (i && segs[i - 1].device_writes && !segs[i].device_writes)
             return -EINVAL;     /* readable buffers must precede writable ones (2.7.4.2) */
+    }
     if (n > vq->num_free)
         return -ENOSPC;
     uint16_t head = vq->free_head, d = head, last = head;
     for (unsigned i = 0; i < n; i++) {
         last = d;
         uint16_t flags = (uint16_t)((segs[i].device_writes ? DESC_F_WRITE : 0) | (i + 1 < n ? DESC_F_NEXT : 0));
-        dma_store64(vq->ring, desc_off(d), segs[i].addr);
+        dma_store64(vq->ring, desc_off(d), dma_addr(segs[i].buf) + segs[i].off);
         dma_store32(vq->ring, desc_off(d) + 8, segs[i].len);
         dma_store16(vq->ring, desc_off(d) + 12, flags);
         dma_store16(vq->ring, desc_off(d) + 14, i + 1 < n ? vq->next[d] : 0);

@@ -8,9 +8,14 @@
 
 #define VQ_MAX_SIZE 256
 
-/* One buffer of a chain, by device address. */
+/*
+ * One buffer of a chain: a range of a DMA buffer. Descriptors are built only
+ * from such ranges (checked against dma_size), so a driver can point the
+ * device at nothing but DMA memory it owns.
+ */
 struct vq_seg {
-    uint64_t addr;
+    const struct dma_buf *buf;
+    size_t off;
     uint32_t len;
     bool device_writes;         /* VIRTQ_DESC_F_WRITE: the device fills it */
 };
@@ -44,7 +49,8 @@ uint64_t vq_used_addr(const struct virtqueue *vq);
 /*
  * Put a chain of n segments (device-readable ones first) on the available
  * ring with `cookie` (non-NULL) as its token. Returns 0, -ENOSPC when fewer
- * than n descriptors are free, -EINVAL for n == 0 or a bad order.
+ * than n descriptors are free, -EINVAL for n == 0, a bad order, or a range
+ * outside its buffer.
  * The caller then notifies the device if vq_needs_notify_locked().
  */
 int vq_add_locked(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, void *cookie) __must_check;

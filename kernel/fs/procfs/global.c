@@ -14,6 +14,7 @@
 #include "fs/namei.h"
 #include "proc/process.h"
 #include "sys/uts.h"
+#include "block/blkdev.h"
 
 static long link_self(const struct inode *ino, char *buf, size_t size, struct file **t)
 {
@@ -113,6 +114,20 @@ static int show_filesystems(struct pbuf *b, const struct inode *ino)
     (void)ino;
     for (size_t i = 0; fs_types[i]; i++)
         pb_printf(b, "%s\t%s\n", fs_types[i]->nodev ? "nodev" : "", fs_types[i]->name);
+    return 0;
+}
+
+static void partition_line(struct blkdev *bd, void *ctx)
+{
+    pb_printf(ctx, "%4u  %7u %10lu %s\n", bd->major, bd->minor, bd->nsectors / 2, bd->name);
+}
+
+/* /proc/partitions: every block device, sizes in KiB. */
+static int show_partitions(struct pbuf *b, const struct inode *ino)
+{
+    (void)ino;
+    pb_printf(b, "major minor  #blocks  name\n\n");
+    blkdev_for_each(partition_line, b);
     return 0;
 }
 
@@ -224,6 +239,7 @@ const struct proc_entry proc_root_entries[] = {
     { "stat", S_IFREG | 0444, .show = show_stat },
     { "version", S_IFREG | 0444, .show = show_version },
     { "filesystems", S_IFREG | 0444, .show = show_filesystems },
+    { "partitions", S_IFREG | 0444, .show = show_partitions },
     { "sys", S_IFDIR | 0555, .children = sys_dirs, .iops = &proc_static_iops },
     { .name = NULL },
 };
