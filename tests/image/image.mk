@@ -61,7 +61,7 @@ IMAGE_SESSION = $(SERIAL_SESSION) $(1) -- --qemu $(QEMU) --accel $(ACCEL) --smp 
 
 .PHONY: test-image test-image-shell test-image-shell-bios test-image-shell-uefi \
         test-image-bios-recovery test-image-bios-normal test-image-uefi-normal \
-        test-image-done-when test-rootfs-linux
+        test-image-done-when test-image-incremental test-rootfs-linux
 
 ## test-image-shell-bios: BIOS GRUB boots the image's default entry to the shell; scripted session; power-off.
 test-image-shell-bios: $(IMAGE)
@@ -112,9 +112,22 @@ test-image-done-when: $(IMAGE)
 	    --expect 'Requesting system poweroff' --exit-status 0 \
 	    --name image-done-when --log $(TEST_LOGS)/image-done-when.log
 
+# A second `make image` with nothing changed must do nothing: no output,
+# the image file untouched (so nothing fetched, built or staged), seconds.
+## test-image-incremental: a second `make image` with nothing changed rebuilds and downloads nothing.
+test-image-incremental: $(IMAGE)
+	$(Q)before=$$(stat -c '%y %s' $(IMAGE)); start=$$(date +%s); \
+	out=$$($(MAKE) --no-print-directory image 2>&1) || { echo "$$out"; exit 1; }; \
+	secs=$$(( $$(date +%s) - start )); \
+	if [ -n "$$out" ] || [ "$$(stat -c '%y %s' $(IMAGE))" != "$$before" ] || [ $$secs -gt 30 ]; then \
+	    echo "FAIL image-incremental: a second make image did work ($$secs s):"; echo "$$out" | tail -20; \
+	    exit 1; \
+	fi; \
+	echo "PASS image-incremental ($$secs s, nothing rebuilt)"
+
 IMAGE_SHELL_TESTS := test-image-shell-bios $(if $(IMAGE_UEFI),test-image-shell-uefi)
-IMAGE_TESTS := $(IMAGE_SHELL_TESTS) test-image-bios-recovery test-image-done-when \
-               test-image-bios-normal $(if $(IMAGE_UEFI),test-image-uefi-normal)
+IMAGE_TESTS := test-image-incremental $(IMAGE_SHELL_TESTS) test-image-bios-recovery \
+               test-image-done-when test-image-bios-normal $(if $(IMAGE_UEFI),test-image-uefi-normal)
 # Part of `make integration` (and so `make test`): about 90 s in all (TCG).
 IMAGE_BOOT_TESTS += $(IMAGE_TESTS)
 
