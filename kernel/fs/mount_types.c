@@ -179,6 +179,7 @@ static int devtmpfs_make(const char *data, struct dentry **root)
         return r;
     struct dentry *dir = *root;
     dir->inode->mode = S_IFDIR | 0755;
+    dir->inode->sb->type = "devtmpfs";    /* /proc/mounts names it as Linux does */
     struct dev_fill df = { dir, 0 };
     mutex_lock(&vfs_lock);
     for (size_t i = 0; i < chrdev_node_count; i++) {

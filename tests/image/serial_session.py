@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MPL-2.0
 """Drive a booted guest over its serial console: wait for a pattern, type a line, repeat.
 
-usage: serial_session.py [--step REGEX TEXT]... [--final REGEX] -- QEMU_RUN_OPTIONS
+usage: serial_session.py [--step REGEX TEXT]... [--final REGEX] [--exact CMD] -- QEMU_RUN_OPTIONS
 
 QEMU is started exactly as tests/harness/qemu_run.py starts it (its options
 after `--`: --image, --uefi, --drive, --timeout, --log, ...), but with the
@@ -11,12 +11,20 @@ the serial output read since the previous step, then types TEXT and a CR.
 The run passes when every step matched, each --expect pattern of the
 harness options appeared, --final (if given) matched after the last step,
 and the guest then powered off by itself before the timeout.
+
+--exact CMD runs the QEMU command line CMD (split like a shell would) as
+given, instead of the one qemu_run builds: for checking a documented
+command such as `qemu-system-x86_64 -drive file=X,if=virtio -nographic`.
+The qemu_run options still supply the timeout, checks, name and log (and
+must name a boot target, e.g. --image, as usual); CMD runs under
+`timeout -k 5` as a backstop, like every QEMU run of the harness.
 """
 
 import argparse
 import os
 import re
 import selectors
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -33,6 +41,7 @@ def parse(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--step", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"))
     ap.add_argument("--final", help="pattern that must follow the last step")
+    ap.add_argument("--exact", metavar="CMD", help="run this QEMU command line as given")
     ours = ap.parse_args(argv[:cut])
     return ours, qemu_run.parse_args(argv[cut + 1:])
 
@@ -82,7 +91,10 @@ def session(ours, args, proc, run):
 def main(argv):
     ours, args = parse(argv)
     with tempfile.TemporaryDirectory(prefix="serial_session.") as tmpdir:
-        cmd = qemu_run.qemu_command(args, tmpdir)
+        if ours.exact:
+            cmd = ["timeout", "-k", "5", str(int(args.timeout) + 5)] + shlex.split(ours.exact)
+        else:
+            cmd = qemu_run.qemu_command(args, tmpdir)
         if args.log:
             os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
         run = qemu_run.Run(args)
