@@ -7,6 +7,7 @@
 #include "fs/mount.h"
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
+#include "fs/devpts/devpts.h"
 
 struct tmpfs_opts {
     uint64_t size;
@@ -136,5 +137,6 @@ static const struct fs_type tmpfs_type = { "tmpfs", tmpfs_make, true };
 static const struct fs_type devtmpfs_type = { "devtmpfs", devtmpfs_make, true };
 static const struct fs_type proc_type = { "proc", procfs_make, true };
 static const struct fs_type sysfs_type = { "sysfs", sysfs_make, true };
+static const struct fs_type devpts_type = { "devpts", devpts_make, true };
 
-const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type, NULL };
+const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type, &devpts_type, NULL };
