@@ -11,6 +11,7 @@
 #include <uapi/ioctls.h>
 #include "fs/chrdev.h"
 #include "fs/tty.h"
+#include "fs/devpts/devpts.h"
 
 static long null_read(struct file *f, struct iov_iter *to, uint64_t *pos) { return 0; }
 
@@ -53,10 +54,15 @@ static const struct chrdev chrdevs[] = {
     { 1, 3, &null_ops }, { 1, 5, &zero_ops }, { 1, 7, &full_ops },
     { 1, 8, &random_ops }, { 1, 9, &random_ops },
     { 5, 0, &tty_current_ops }, { 5, 1, &tty_console_ops }, { 4, 64, &tty_serial_ops },
+    { 5, 2, &ptmx_ops },
 };
 
 int chrdev_ops(uint64_t rdev, const struct file_ops **ops)
 {
+    if (linux_major(rdev) == PTY_SLAVE_MAJOR) {
+        *ops = &pty_slave_ops;
+        return 0;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++) {
         if (chrdevs[i].major == linux_major(rdev) && chrdevs[i].minor == linux_minor(rdev)) {
             *ops = chrdevs[i].ops;
@@ -69,6 +75,6 @@ int chrdev_ops(uint64_t rdev, const struct file_ops **ops)
 const struct chrdev_node chrdev_nodes[] = {
     { "null", 1, 3, 0666 }, { "zero", 1, 5, 0666 }, { "full", 1, 7, 0666 },
     { "random", 1, 8, 0666 }, { "urandom", 1, 9, 0666 },
-    { "tty", 5, 0, 0666 }, { "console", 5, 1, 0600 }, { "ttyS0", 4, 64, 0660 },
+    { "tty", 5, 0, 0666 }, { "console", 5, 1, 0600 }, { "ttyS0", 4, 64, 0660 }, { "ptmx", 5, 2, 0666 },
 };
 const size_t chrdev_node_count = ARRAY_SIZE(chrdev_nodes);

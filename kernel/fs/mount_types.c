@@ -9,6 +9,7 @@
 #include "fs/tmpfs.h"
 #include "fs/chrdev.h"
 #include "block/blkdev.h"
+#include "fs/devpts/devpts.h"
 
 struct tmpfs_opts {
     uint64_t size;              /* bytes, 0: no limit */
@@ -195,8 +196,9 @@ static const struct fs_type tmpfs_type = { .name = "tmpfs", .make = tmpfs_make, 
 static const struct fs_type devtmpfs_type = { .name = "devtmpfs", .make = devtmpfs_make, .nodev = true };
 static const struct fs_type proc_type = { .name = "proc", .make = procfs_make, .nodev = true };
 static const struct fs_type sysfs_type = { .name = "sysfs", .make = sysfs_make, .nodev = true };
+static const struct fs_type devpts_type = { .name = "devpts", .make = devpts_make, .nodev = true };
 
 static const struct fs_type ext2_type = { .name = "ext2", .make_dev = ext2_make };
 
 const struct fs_type *const fs_types[] = { &sysfs_type, &tmpfs_type, &devtmpfs_type, &proc_type,
-                                           &ext2_type, NULL };
+                                           &devpts_type, &ext2_type, NULL };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,10 @@ int main(void)
     sigaction(SIGTERM, &sa, NULL);
     if (mount("proc", "/proc", "proc", 0, NULL) < 0)
         say("tty-shell: cannot mount /proc\n");
+    mkdir("/dev/pts", 0755);
+    if (mount("devpts", "/dev/pts", "devpts", 0, "gid=5,mode=0620,ptmxmode=0666") < 0)
+        say("tty-shell: cannot mount /dev/pts\n");
+    (void)symlink("pts/ptmx", "/dev/ptmx");    /* unless the initramfs has the node */
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGUSR1, SIG_DFL);

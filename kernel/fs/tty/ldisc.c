@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MPL-2.0
 // The line discipline (N_TTY): input mapping, canonical editing, echo, signal keys, VMIN reads.
-#include <ostd/console.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/signal.h>
 #include "fs/tty/tty.h"
 
-static void tty_echo(const char *s, size_t n) { console_write(s, n); }
+/* Echo goes out through the TTY's driver; a full pty output queue drops it, as Linux may. */
+static void tty_echo_out(struct tty *t, const char *s, size_t n)
+{
+    if (t->ops)
+        (void)t->ops->write(t, s, n);
+}
 
 static bool is_ctrl(uint8_t c) { return (c < 0x20 || c == 0x7f) && c != '\t' && c != '\n'; }
 
@@ -15,10 +19,10 @@ static void echo_char(struct tty *t, uint8_t c)
 {
     if ((t->termios.c_lflag & ECHOCTL) && is_ctrl(c)) {
         char s[2] = { '^', (char)(c ^ 0x40) };
-        tty_echo(s, 2);
+        tty_echo_out(t, s, 2);
     } else {
         char ch = (char)c;
-        tty_echo(&ch, 1);
+        tty_echo_out(t, &ch, 1);
     }
 }
 
@@ -58,7 +62,7 @@ static void erase_char_locked(struct tty *t)
     }
     int cols = (t->termios.c_lflag & ECHOCTL) && is_ctrl(c) ? 2 : 1;
     for (int i = 0; i < cols; i++)
-        tty_echo("\b \b", 3);
+        tty_echo_out(t, "\b \b", 3);
 }
 
 static void kill_line_locked(struct tty *t)
@@ -74,7 +78,7 @@ static void kill_line_locked(struct tty *t)
     if (lf & ECHO) {
         echo_char(t, t->termios.c_cc[VKILL]);
         if (lf & ECHOK)
-            tty_echo("\n", 1);
+            tty_echo_out(t, "\n", 1);
     }
 }
 

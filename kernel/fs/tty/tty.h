@@ -7,18 +7,37 @@
 #include <ostd/task.h>
 #include <uapi/ioctls.h>
 #include <uapi/termios.h>
+#include "fs/file.h"
 
 #define TTY_RAW_SIZE   1024     /* bytes received by IRQ, not yet processed */
 #define TTY_BUF_SIZE   4096     /* processed input readers may take (N_TTY_BUF_SIZE) */
 #define TTY_MAX_LINES  256      /* completed canonical lines queued */
 
+struct tty;
+
+/* Where a TTY's output goes: the serial console, or a pseudo-terminal's master. */
+struct tty_ops {
+    /* Take output bytes (OPOST applied by the driver); returns how many were taken. Must not sleep
+     * (echo calls it with the TTY lock held). */
+    size_t (*write)(struct tty *t, const char *s, size_t n);
+    /* Sleep until write can take more: 0, -EIO (hung up) or -ERESTARTSYS. NULL: write takes all. */
+    int (*wait_room)(struct tty *t);
+    /* /dev/tty opens this TTY: take a reference; -EIO if it is going away. tty_list_lock held. NULL: static TTY. */
+    int (*get)(struct tty *t);
+    /* A file of this TTY is closed (NULL: nothing to do). */
+    void (*release)(struct tty *t);
+};
+
 /*
  * Input flows IRQ -> raw ring -> input task (line discipline: echo, editing,
  * signals) -> read buffer -> readers. Lock order: lock -> rx_lock.
  * Job control is pointer-free: a session's controlling terminal is the TTY
- * whose sid equals it (there is one TTY so far).
+ * whose sid equals it; every TTY is on the tty_list (tty_ctty.c).
  */
 struct tty {
+    const struct tty_ops *ops;      /* immutable */
+    struct list_head node;          /* in the tty_list, guarded by tty_list_lock */
+    bool hung_up;                   /* atomic: the other end is gone (reads 0, writes EIO) */
     spinlock_t rx_lock;             /* IRQ-saving; guards raw, raw_head, raw_count */
     uint8_t raw[TTY_RAW_SIZE];
     unsigned raw_head, raw_count;
@@ -32,7 +51,8 @@ struct tty {
     unsigned lines[TTY_MAX_LINES];  /* canonical: lengths of the completed lines in buf, a ring */
     unsigned line_head, nlines;
     unsigned edit_len;              /* canonical: bytes of the line being edited (at buf's tail) */
-    int sid, pgrp;                  /* controlling session and foreground group; 0: none */
+    int sid, pgrp;                  /* controlling session and foreground group; 0: none;
+                                       written with tasklist_lock and lock held, read under either */
     uint32_t seq_in;                /* atomic: input events (edge-triggered epoll) */
     uint32_t avail;                 /* atomic: bytes a read may return now (wait conditions) */
     struct waitqueue rwait;         /* readers and pollers */
@@ -42,6 +62,21 @@ extern struct tty console_tty;
 
 /* Start the input task and the interrupt, once. Task context. */
 int tty_start(struct tty *t) __must_check;
+/* Set up a new TTY with the console's default termios (a pty slave); put it on the tty_list. */
+void tty_init(struct tty *t, const struct tty_ops *ops);
+/* Take it off the list (before it is freed). */
+void tty_unlist(struct tty *t);
+/* Put t on the tty_list (the controlling-terminal search). */
+void tty_list_add(struct tty *t);
+/* Input bytes (a pty master's writes) through the line discipline; signals go to the foreground group. */
+void tty_receive(struct tty *t, const char *s, size_t n);
+/* The other end went away: readers get 0 (EOF), writers EIO; the foreground group gets SIGHUP and SIGCONT. */
+void tty_hangup(struct tty *t);
+/* The generic file operations of a TTY whose struct tty is f->priv. */
+long tty_file_read(struct file *f, struct iov_iter *to, uint64_t *pos);
+long tty_file_write(struct file *f, struct iov_iter *from, uint64_t *pos);
+uint32_t tty_file_poll(struct file *f, struct poll_table *pt);
+long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg);
 /*
  * Line discipline: process one received byte; lock held. Echo is written to
  * the console at once; a job-control key sets *sig (the caller signals the

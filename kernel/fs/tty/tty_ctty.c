@@ -14,6 +14,48 @@
  * it; a session whose leader is gone frees the terminal for the next one.
  * FIXME: the session leader's exit does not yet hang up the terminal (SIGHUP).
  */
+static struct mutex tty_list_lock = { .lock = SPINLOCK_INIT("tty.list"),
+    .wq = { .lock = SPINLOCK_INIT("tty.list.wq"), .waiters = LIST_HEAD_INIT(tty_list_lock.wq.waiters) } };
+static struct list_head tty_list = LIST_HEAD_INIT(tty_list);    /* guarded by tty_list_lock */
+static bool console_listed;                                     /* guarded by tty_list_lock */
+
+/* Lock order: tasklist_lock -> tty_list_lock -> tty.lock. */
+void tty_list_add(struct tty *t)
+{
+    mutex_lock(&tty_list_lock);
+    list_add_tail(&t->node, &tty_list);
+    mutex_unlock(&tty_list_lock);
+}
+
+void tty_unlist(struct tty *t)
+{
+    mutex_lock(&tty_list_lock);
+    list_del(&t->node);
+    mutex_unlock(&tty_list_lock);
+}
+
+/* The console is static: listed on first use. tty_list_lock held. */
+static void console_list_locked(void)
+{
+    if (!console_listed) {
+        list_add_tail(&console_tty.node, &tty_list);
+        console_listed = true;
+    }
+}
+
+/* The terminal of session sid other than except, or NULL; tasklist_lock and tty_list_lock held. */
+static struct tty *session_tty_locked(int sid, struct tty *except)
+{
+    console_list_locked();
+    struct list_head *n;
+    list_for_each(n, &tty_list) {
+        struct tty *t = container_of(n, struct tty, node);
+        if (t != except && sid > 0 && t->sid == sid)
+            return t;
+    }
+    return NULL;
+}
+
 static bool session_alive_locked(int sid)
 {
     if (sid <= 0)
@@ -47,15 +89,58 @@ static void ctty_take_locked(struct tty *t, struct process *p)
     t->pgrp = p->pgid;
 }
 
+/* Does the caller's session already own a terminal other than t? tasklist_lock held. */
+static bool has_other_tty_locked(struct process *p, struct tty *t)
+{
+    mutex_lock(&tty_list_lock);
+    bool r = session_tty_locked(p->sid, t) != NULL;
+    mutex_unlock(&tty_list_lock);
+    return r;
+}
+
 void tty_ctty_open(struct tty *t)
 {
     struct process *p = caller();
     if (!p)
         return;
-    ctty_lock(t);
-    if (p->pid == p->sid && t->sid != p->sid && !session_alive_locked(t->sid))
+    mutex_lock(&tasklist_lock);
+    bool other = has_other_tty_locked(p, t);
+    mutex_lock(&t->lock);
+    if (!other && p->pid == p->sid && t->sid != p->sid && !session_alive_locked(t->sid)
+        && !atomic_load(&t->hung_up))
         ctty_take_locked(t, p);
     ctty_unlock(t);
+}
+
+struct tty *tty_ctty_get_current(void)
+{
+    struct process *p = caller();
+    if (!p)
+        return NULL;
+    mutex_lock(&tasklist_lock);
+    mutex_lock(&tty_list_lock);
+    struct tty *t = session_tty_locked(p->sid, NULL);
+    if (t && t->ops->get && t->ops->get(t))
+        t = NULL;
+    mutex_unlock(&tty_list_lock);
+    mutex_unlock(&tasklist_lock);
+    return t;
+}
+
+void tty_hangup(struct tty *t)
+{
+    mutex_lock(&tasklist_lock);
+    mutex_lock(&t->lock);
+    atomic_store(&t->hung_up, true);
+    int pgrp = t->sid ? t->pgrp : 0;
+    t->sid = t->pgrp = 0;
+    atomic_add(&t->seq_in, 1);
+    ctty_unlock(t);
+    wq_wake_all(&t->rwait);
+    if (pgrp > 0) {
+        (void)tty_signal_pgrp(pgrp, SIGHUP);
+        (void)tty_signal_pgrp(pgrp, SIGCONT);
+    }
 }
 
 /*
@@ -97,23 +182,15 @@ int tty_ctty_check_bg(struct tty *t, int sig)
     return -ERESTARTSYS;
 }
 
-bool tty_ctty_is_current(struct tty *t)
-{
-    struct process *p = caller();
-    if (!p)
-        return false;
-    ctty_lock(t);
-    bool r = t->sid && t->sid == p->sid;
-    ctty_unlock(t);
-    return r;
-}
-
-/* TIOCSCTTY: arg 1 steals the terminal from another session (privileged: everyone is root so far). */
-static long ctty_set_locked(struct tty *t, struct process *p, uint64_t arg)
+/*
+ * TIOCSCTTY: arg 1 steals the terminal from another session (privileged:
+ * everyone is root so far); other: the caller's session owns another one.
+ */
+static long ctty_set_locked(struct tty *t, struct process *p, uint64_t arg, bool other)
 {
     if (p->pid == p->sid && t->sid == p->sid)
         return 0;
-    if (p->pid != p->sid)
+    if (p->pid != p->sid || other || atomic_load(&t->hung_up))
         return -EPERM;
     if (session_alive_locked(t->sid) && arg != 1)
         return -EPERM;
@@ -171,9 +248,11 @@ long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
     }
     int hup = 0;
     long r;
-    ctty_lock(t);
+    mutex_lock(&tasklist_lock);
+    bool other = cmd == TIOCSCTTY && has_other_tty_locked(p, t);
+    mutex_lock(&t->lock);
     switch (cmd) {
-    case TIOCSCTTY: r = ctty_set_locked(t, p, arg); break;
+    case TIOCSCTTY: r = ctty_set_locked(t, p, arg, other); break;
     case TIOCNOTTY: r = ctty_drop_locked(t, p, &hup); break;
     case TIOCGPGRP: r = ctty_get_locked(t, p, uptr(arg), t->pgrp); break;
     case TIOCGSID:  r = ctty_get_locked(t, p, uptr(arg), t->sid); break;

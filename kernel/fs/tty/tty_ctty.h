@@ -7,8 +7,8 @@
 
 /* Open without O_NOCTTY: a session leader with no terminal acquires a free t. */
 void tty_ctty_open(struct tty *t);
-/* Is t the calling process's controlling terminal? */
-bool tty_ctty_is_current(struct tty *t);
+/* The caller's controlling terminal with a reference (tty_ops.get), or NULL (/dev/tty). */
+struct tty *tty_ctty_get_current(void);
 /*
  * Job control for a caller outside t's foreground group (Linux's rule): 0 to
  * go on; -EIO (SIGTTIN blocked or ignored, or an orphaned group); or

@@ -11,8 +11,18 @@
 #include "fs/poll/poll.h"
 #include "signal/signal.h"
 
+static size_t console_out(struct tty *t, const char *s, size_t n)
+{
+    console_write(s, n);
+    return n;
+}
+
+static const struct tty_ops console_tty_ops = { .write = console_out };
+
 /* Defaults of a Linux serial console: cooked, echoing, ^C/^\/^Z signals. */
 struct tty console_tty = {
+    .ops = &console_tty_ops,
+    .node = LIST_HEAD_INIT(console_tty.node),
     .rx_lock = SPINLOCK_INIT("tty.rx"),
     .raw_wq = { .lock = SPINLOCK_INIT("tty.raw_wq"), .waiters = LIST_HEAD_INIT(console_tty.raw_wq.waiters) },
     .lock = { .lock = SPINLOCK_INIT("tty"),
@@ -59,6 +69,8 @@ static bool raw_pending(struct tty *t) { return atomic_load(&t->raw_count) != 0;
 /* One received byte through the line discipline; signals go out with no TTY lock held. */
 static void tty_input_byte(struct tty *t, uint8_t c)
 {
+    if (atomic_load(&t->hung_up))
+        return;
     int sig = 0;
     mutex_lock(&t->lock);
     ldisc_receive_locked(t, c, &sig);
@@ -67,6 +79,23 @@ static void tty_input_byte(struct tty *t, uint8_t c)
     wq_wake_all(&t->rwait);
     if (sig && pgrp > 0)
         (void)tty_signal_pgrp(pgrp, sig);
+}
+
+void tty_receive(struct tty *t, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tty_input_byte(t, (uint8_t)s[i]);
+}
+
+void tty_init(struct tty *t, const struct tty_ops *ops)
+{
+    spin_init(&t->rx_lock, "tty.rx");
+    wq_init(&t->raw_wq);
+    mutex_init(&t->lock);
+    wq_init(&t->rwait);
+    t->ops = ops;
+    t->termios = console_tty.termios;
+    tty_list_add(t);
 }
 
 /* The input task: the line discipline runs here, in task context, not in the IRQ handler. */
@@ -165,6 +194,8 @@ static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
             rq->got += (size_t)r;
         if (!canon && raw_done(rq, before, vmin, vtime))
             return (long)rq->got;
+        if (atomic_load(&t->hung_up))
+            return (long)rq->got;
         if (atomic_load(&f->flags) & O_NONBLOCK)
             return rq->got ? (long)rq->got : -EAGAIN;
         int w = wait_input(t, seen, rq->deadline);
@@ -176,9 +207,9 @@ static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
 }
 
 /* A background reader gets SIGTTIN, except through /dev/console (exempt, as on Linux); so do TOSTOP writers SIGTTOU. */
-static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
+long tty_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
-    struct tty *t = &console_tty;
+    struct tty *t = f->priv;
     int bg = f->ops == &tty_console_ops ? 0 : tty_ctty_check_bg(t, SIGTTIN);
     if (bg)
         return bg;
@@ -209,9 +240,26 @@ static long tty_read(struct file *f, struct iov_iter *to, uint64_t *pos)
  */
 #define TTY_CHUNK 2048
 
-static long tty_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+/* Hand n bytes to the driver, sleeping while it is full; bytes taken, or -errno if none. */
+static long tty_put(struct tty *t, const char *buf, size_t n)
 {
-    struct tty *t = &console_tty;
+    size_t done = 0;
+    while (done < n) {
+        if (atomic_load(&t->hung_up))
+            return done ? (long)done : -EIO;
+        done += t->ops->write(t, buf + done, n - done);
+        if (done < n && t->ops->wait_room) {
+            int r = t->ops->wait_room(t);
+            if (r)
+                return done ? (long)done : r;
+        }
+    }
+    return (long)done;
+}
+
+long tty_file_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+{
+    struct tty *t = f->priv;
     if (f->ops != &tty_console_ops && (atomic_load(&t->termios.c_lflag) & TOSTOP)) {
         int bg = tty_ctty_check_bg(t, SIGTTOU);
         if (bg)
@@ -226,31 +274,41 @@ static long tty_write(struct file *f, struct iov_iter *from, uint64_t *pos)
         size_t n = iov_copy_from(from, buf, MIN((size_t)TTY_CHUNK, from->count), &fault);
         if (fault)
             break;
-        console_write(buf, n);
-        written += (long)n;
+        long r = tty_put(t, buf, n);
+        if (r < 0) {
+            kfree(buf);
+            return written ? written : r;
+        }
+        written += r;
     }
     kfree(buf);
     return written || !fault ? written : -EFAULT;
 }
 
-static uint32_t tty_poll(struct file *f, struct poll_table *pt)
+uint32_t tty_file_poll(struct file *f, struct poll_table *pt)
 {
-    struct tty *t = &console_tty;
+    struct tty *t = f->priv;
     poll_wait(pt, &t->rwait);
     mutex_lock(&t->lock);
     uint32_t m = EPOLLOUT | EPOLLWRNORM;
     if (ldisc_can_read_locked(t))
         m |= EPOLLIN | EPOLLRDNORM;
+    if (atomic_load(&t->hung_up))
+        m |= EPOLLIN | EPOLLRDNORM | EPOLLHUP;
     mutex_unlock(&t->lock);
     if (pt)
         pt->seq_in = atomic_load(&t->seq_in);
     return m;
 }
 
-static long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg) { return tty_ioctl(&console_tty, cmd, arg); }
+long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg) { return tty_ioctl(f->priv, cmd, arg); }
 
-/* Every TTY node: start the input side. /dev/console never becomes a controlling terminal by open (as Linux). */
-static int console_open(struct file *f) { return tty_start(&console_tty); }
+/* Every serial TTY node: start the input side. /dev/console never becomes a controlling terminal by open (as Linux). */
+static int console_open(struct file *f)
+{
+    f->priv = &console_tty;
+    return tty_start(&console_tty);
+}
 
 /*
  * The controlling-terminal checks run in open_wait, after vfs_lock is
@@ -264,14 +322,25 @@ static int serial_open_wait(struct file *f)
     return 0;
 }
 
-/* /dev/tty: the caller's controlling terminal, ENXIO without one. */
+/* /dev/tty: the caller's controlling terminal (a reference for a pty), ENXIO without one. In open_wait: takes tasklist_lock. */
 static int current_open_wait(struct file *f)
 {
-    return tty_ctty_is_current(&console_tty) ? 0 : -ENXIO;
+    struct tty *t = tty_ctty_get_current();
+    if (!t)
+        return -ENXIO;
+    f->priv = t;
+    return t == &console_tty ? tty_start(t) : 0;
 }
 
-#define TTY_OPS(wait) { .open = console_open, .open_wait = wait, .read = tty_read, \
-                        .write = tty_write, .ioctl = tty_file_ioctl, .poll = tty_poll }
-const struct file_ops tty_console_ops = TTY_OPS(0);
-const struct file_ops tty_serial_ops = TTY_OPS(serial_open_wait);
-const struct file_ops tty_current_ops = TTY_OPS(current_open_wait);
+static void tty_file_release(struct file *f)
+{
+    struct tty *t = f->priv;
+    if (t && t->ops->release)
+        t->ops->release(t);
+}
+
+#define TTY_OPS(o, wait) { .open = o, .open_wait = wait, .read = tty_file_read, .release = tty_file_release, \
+                           .write = tty_file_write, .ioctl = tty_file_ioctl, .poll = tty_file_poll }
+const struct file_ops tty_console_ops = TTY_OPS(console_open, 0);
+const struct file_ops tty_serial_ops = TTY_OPS(console_open, serial_open_wait);
+const struct file_ops tty_current_ops = TTY_OPS(0, current_open_wait);

@@ -25,6 +25,10 @@
 #define FIONCLEX    0x5450
 #define FIOCLEX     0x5451
 #define FIOASYNC    0x5452
+#define TIOCGPTN    0x80045430  /* _IOR('T', 0x30, unsigned int): pty number */
+#define TIOCSPTLCK  0x40045431  /* _IOW('T', 0x31, int): lock/unlock the slave */
+#define TIOCGPTLCK  0x80045439  /* _IOR('T', 0x39, int) */
+#define TIOCGPTPEER 0x5441      /* _IO('T', 0x41): open the slave, flags in arg */
 
 struct linux_winsize {
     uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;

@@ -46,6 +46,7 @@
 /* statfs f_type values */
 #define PROC_SUPER_MAGIC    0x9fa0
 #define SYSFS_MAGIC         0x62656572
+#define DEVPTS_SUPER_MAGIC  0x1cd1
 #define DEVTMPFS_MAGIC      0x01021994   /* devtmpfs reports tmpfs's magic */
 #define CGROUP2_SUPER_MAGIC 0x63677270
 

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MPL-2.0
+// Pseudo-terminals: /dev/ptmx opens a master; /dev/pts/N is its slave, a TTY with the serial line's line discipline.
+#include <ostd/heap.h>
+#include <ostd/user.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/ioctls.h>
+#include "fs/devpts/devpts.h"
+#include "fs/tty/tty.h"
+#include "fs/tty/tty_ctty.h"
+#include "fs/poll/poll.h"
+#include "fs/open.h"
+#include "signal/signal.h"
+
+#define PTY_OUT 4096            /* slave output the master has not read */
+
+/*
+ * One pair. Lock order: tty.lock -> pty.lock (echo queues output with the
+ * slave's lock held). refs counts the master file and every slave file.
+ */
+struct pty {
+    struct tty slave;           /* first: a slave file's priv is &pty->slave */
+    int index;                  /* immutable */
+    spinlock_t lock;            /* guards everything below */
+    uint32_t refs;
+    char out[PTY_OUT];          /* slave output: a ring */
+    unsigned out_head, out_count;
+    bool locked;                /* TIOCSPTLCK: the slave may not be opened */
+    int slave_opens;
+    bool slave_closed;          /* the last slave file closed: master reads give EIO */
+    bool master_closed;
+    struct waitqueue mwait;     /* master readers and pollers; slave writers waiting for room */
+};
+
+static struct mutex pty_table_lock = { .lock = SPINLOCK_INIT("pty.table"),
+    .wq = { .lock = SPINLOCK_INIT("pty.table.wq"), .waiters = LIST_HEAD_INIT(pty_table_lock.wq.waiters) } };
+static struct pty *pty_table[PTY_MAX];      /* guarded by pty_table_lock */
+
+static struct pty *pty_of(struct tty *t) { return container_of(t, struct pty, slave); }
+
+static void pty_put(struct pty *pt)
+{
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    bool last = --pt->refs == 0;
+    spin_unlock_irqrestore(&pt->lock, f);
+    if (!last)
+        return;
+    tty_unlist(&pt->slave);
+    mutex_lock(&pty_table_lock);
+    pty_table[pt->index] = NULL;
+    mutex_unlock(&pty_table_lock);
+    kfree(pt);
+}
+
+/* ---- the slave's driver: output goes to the master (OPOST/ONLCR: NL becomes CR NL) ---- */
+
+static size_t slave_out(struct tty *t, const char *s, size_t n)
+{
+    struct pty *pt = pty_of(t);
+    uint32_t of = atomic_load(&t->termios.c_oflag);
+    bool onlcr = (of & OPOST) && (of & ONLCR);
+    size_t i = 0;
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    for (; i < n; i++) {
+        bool crlf = onlcr && s[i] == '\n';
+        if (pt->out_count + (crlf ? 2 : 1) > PTY_OUT)
+            break;
+        if (crlf)
+            pt->out[(pt->out_head + pt->out_count++) % PTY_OUT] = '\r';
+        pt->out[(pt->out_head + pt->out_count++) % PTY_OUT] = s[i];
+    }
+    bool gone = pt->master_closed;
+    spin_unlock_irqrestore(&pt->lock, f);
+    wq_wake_all(&pt->mwait);
+    return gone ? n : i;        /* nobody reads: output is dropped */
+}
+
+static bool out_room(struct pty *pt)
+{
+    return atomic_load(&pt->out_count) < PTY_OUT - 1 || atomic_load(&pt->master_closed);
+}
+
+static int slave_wait_room(struct tty *t)
+{
+    struct pty *pt = pty_of(t);
+    return wait_event_interruptible(&pt->mwait, out_room(pt));
+}
+
+static int slave_get(struct tty *t)
+{
+    struct pty *pt = pty_of(t);
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    int r = pt->refs ? 0 : -EIO;
+    if (!r) {
+        pt->refs++;
+        pt->slave_opens++;
+    }
+    spin_unlock_irqrestore(&pt->lock, f);
+    return r;
+}
+
+static void slave_release(struct tty *t)
+{
+    struct pty *pt = pty_of(t);
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    if (--pt->slave_opens == 0)
+        pt->slave_closed = true;
+    spin_unlock_irqrestore(&pt->lock, f);
+    wq_wake_all(&pt->mwait);
+    pty_put(pt);
+}
+
+static const struct tty_ops slave_tty_ops = {
+    .write = slave_out, .wait_room = slave_wait_room, .get = slave_get, .release = slave_release,
+};
+
+/* ---- the slave's files (136:N) ---- */
+
+static int slave_open(struct file *f)
+{
+    unsigned idx = linux_minor(f->inode->rdev);
+    int r = -EIO;
+    mutex_lock(&pty_table_lock);
+    struct pty *pt = idx < PTY_MAX ? pty_table[idx] : NULL;
+    if (pt) {
+        unsigned long fl = spin_lock_irqsave(&pt->lock);
+        if (!pt->locked && !pt->master_closed && pt->refs) {
+            pt->refs++;
+            pt->slave_opens++;
+            pt->slave_closed = false;
+            r = 0;
+        }
+        spin_unlock_irqrestore(&pt->lock, fl);
+    }
+    mutex_unlock(&pty_table_lock);
+    if (!r)
+        f->priv = &pt->slave;
+    return r;
+}
+
+/* After vfs_lock is dropped (see tty_io.c): a session leader without a terminal acquires this one. */
+static int slave_open_wait(struct file *f)
+{
+    if (!(f->flags & O_NOCTTY))
+        tty_ctty_open(f->priv);
+    return 0;
+}
+
+static void slave_file_release(struct file *f)
+{
+    if (f->priv)
+        slave_release(f->priv);
+}
+
+const struct file_ops pty_slave_ops = {
+    .open = slave_open, .open_wait = slave_open_wait, .release = slave_file_release,
+    .read = tty_file_read, .write = tty_file_write, .ioctl = tty_file_ioctl, .poll = tty_file_poll,
+};
+
+/* ---- the master (/dev/ptmx, 5:2) ---- */
+
+static int ptmx_open(struct file *f)
+{
+    struct pty *pt = kzalloc(sizeof(*pt));
+    if (!pt)
+        return -ENOMEM;
+    mutex_lock(&pty_table_lock);
+    int idx = -1;
+    for (int i = 0; i < PTY_MAX && idx < 0; i++)
+        if (!pty_table[i])
+            idx = i;
+    if (idx >= 0)
+        pty_table[idx] = pt;
+    mutex_unlock(&pty_table_lock);
+    if (idx < 0) {
+        kfree(pt);
+        return -ENOSPC;
+    }
+    pt->index = idx;
+    spin_init(&pt->lock, "pty");
+    wq_init(&pt->mwait);
+    pt->refs = 1;
+    pt->locked = true;
+    tty_init(&pt->slave, &slave_tty_ops);
+    f->priv = pt;
+    return 0;
+}
+
+/* The /dev/pts node is made after the open path dropped vfs_lock (devpts takes it). */
+static int ptmx_open_wait(struct file *f)
+{
+    struct pty *pt = f->priv;
+    return devpts_add(pt->index);
+}
+
+static void ptmx_release(struct file *f)
+{
+    struct pty *pt = f->priv;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    pt->master_closed = true;
+    spin_unlock_irqrestore(&pt->lock, fl);
+    devpts_remove(pt->index);
+    tty_hangup(&pt->slave);
+    wq_wake_all(&pt->mwait);
+    pty_put(pt);
+}
+
+/* Take slave output; -EAGAIN when there is none yet, -EIO once every slave file closed. */
+static long master_take(struct pty *pt, char *buf, size_t len)
+{
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    long r = pt->slave_closed ? -EIO : -EAGAIN;
+    if (pt->out_count) {
+        unsigned n = (unsigned)MIN((size_t)pt->out_count, len);
+        for (unsigned i = 0; i < n; i++)
+            buf[i] = pt->out[(pt->out_head + i) % PTY_OUT];
+        pt->out_head = (pt->out_head + n) % PTY_OUT;
+        pt->out_count -= n;
+        r = n;
+    }
+    spin_unlock_irqrestore(&pt->lock, fl);
+    return r;
+}
+
+static bool master_readable(struct pty *pt)
+{
+    return atomic_load(&pt->out_count) || atomic_load(&pt->slave_closed);
+}
+
+static long ptmx_read(struct file *f, struct iov_iter *to, uint64_t *pos)
+{
+    struct pty *pt = f->priv;
+    char buf[256];
+    if (!to->count)
+        return 0;
+    for (;;) {
+        long r = master_take(pt, buf, MIN(sizeof(buf), to->count));
+        if (r > 0) {
+            wq_wake_all(&pt->mwait);    /* room for slave writers */
+            bool fault = false;
+            iov_copy_to(to, buf, (size_t)r, &fault);
+            return fault ? -EFAULT : r;
+        }
+        if (r != -EAGAIN || (atomic_load(&f->flags) & O_NONBLOCK))
+            return r;
+        int w = wait_event_interruptible(&pt->mwait, master_readable(pt));
+        if (w)
+            return w;
+    }
+}
+
+/* Master writes are the slave's input, through its line discipline. */
+static long ptmx_write(struct file *f, struct iov_iter *from, uint64_t *pos)
+{
+    struct pty *pt = f->priv;
+    char buf[256];
+    long done = 0;
+    while (from->count) {
+        bool fault = false;
+        size_t n = iov_copy_from(from, buf, MIN(sizeof(buf), from->count), &fault);
+        if (fault)
+            return done ? done : -EFAULT;
+        tty_receive(&pt->slave, buf, n);
+        done += (long)n;
+    }
+    return done;
+}
+
+static uint32_t ptmx_poll(struct file *f, struct poll_table *pt_)
+{
+    struct pty *pt = f->priv;
+    poll_wait(pt_, &pt->mwait);
+    uint32_t m = EPOLLOUT | EPOLLWRNORM;
+    if (atomic_load(&pt->out_count))
+        m |= EPOLLIN | EPOLLRDNORM;
+    if (atomic_load(&pt->slave_closed))
+        m |= EPOLLHUP;
+    return m;
+}
+
+/* TIOCGPTPEER: a new slave file for this master, without a path walk. */
+static long ptmx_open_peer(struct pty *pt, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
+        return -EINVAL;
+    return devpts_open_slave(pt->index, (uint32_t)flags);
+}
+
+static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    struct pty *pt = f->priv;
+    int v;
+    switch (cmd) {
+    case TIOCGPTN:
+        v = pt->index;
+        return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+    case TIOCSPTLCK: {
+        if (copy_from_user(&v, uptr(arg), sizeof(v)))
+            return -EFAULT;
+        unsigned long fl = spin_lock_irqsave(&pt->lock);
+        pt->locked = v != 0;
+        spin_unlock_irqrestore(&pt->lock, fl);
+        return 0;
+    }
+    case TIOCGPTLCK:
+        v = atomic_load(&pt->locked);
+        return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+    case TIOCGPTPEER:
+        return ptmx_open_peer(pt, arg);
+    case FIONREAD:
+        v = (int)atomic_load(&pt->out_count);
+        return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+    case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID:
+        return -ENOTTY;     /* FIXME: the master as a controlling terminal */
+    }
+    /* termios and window size act on the pair (the slave's state, as Linux shares winsize). */
+    return tty_ioctl(&pt->slave, cmd, arg);
+}
+
+const struct file_ops ptmx_ops = {
+    .open = ptmx_open, .open_wait = ptmx_open_wait, .release = ptmx_release, .read = ptmx_read, .write = ptmx_write,
+    .ioctl = ptmx_ioctl, .poll = ptmx_poll,
+};

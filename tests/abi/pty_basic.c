@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MPL-2.0
+// ABI suite: pseudo-terminals (devpts mount options, ptmx, unlock, line discipline round trips, signals, EIO, hang-up).
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include "fs_test.h"
+
+/* Read from fd until want bytes came or 3 s of silence; bytes read (the PTY layer may deliver late on Linux). */
+static long read_some(int fd, char *buf, size_t want)
+{
+    size_t got = 0;
+    while (got < want) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, 3000) <= 0)
+            break;
+        long n = read(fd, buf + got, want - got);
+        if (n <= 0)
+            return got ? (long)got : R(n);
+        got += (size_t)n;
+    }
+    buf[got] = 0;
+    return (long)got;
+}
+
+static bool quiet(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, ms) == 0;
+}
+
+static void mount_tests(void)
+{
+    mkdir("/dev/pts", 0755);
+    CHECK(mount("devpts", "/dev/pts", "devpts", 0, "bogus=1"), -EINVAL, "devpts rejects an unknown option");
+    CHECK(mount("devpts", "/dev/pts", "devpts", 0, "mode=abc"), -EINVAL, "devpts rejects a bad mode=");
+    CHECK(mount("devpts", "/dev/pts", "devpts", 0, "gid=5,mode=0620,ptmxmode=0666,newinstance"), 0,
+          "mount -t devpts -o gid=5,mode=0620,ptmxmode=0666,newinstance");
+    struct stat st;
+    CHECK(stat("/dev/pts/ptmx", &st), 0, "/dev/pts/ptmx exists");
+    tap_ok(S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2 && (st.st_mode & 0777) == 0666,
+           "... a character device 5:2 with ptmxmode");
+    mknod("/dev/ptmx", S_IFCHR | 0666, makedev(5, 2));
+}
+
+static int open_master(int *n)
+{
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    tap_ok(m >= 0, "posix_openpt opens /dev/ptmx");
+    CHECK(ioctl(m, TIOCGPTN, n), 0, "TIOCGPTN");
+    char want[32];
+    snprintf(want, sizeof(want), "/dev/pts/%d", *n);
+    const char *name = ptsname(m);
+    tap_ok(name && strcmp(name, want) == 0, "ptsname names /dev/pts/N");
+    return m;
+}
+
+static int open_slave(int m, int n)
+{
+    char path[32];
+    snprintf(path, sizeof(path), "/dev/pts/%d", n);
+    CHECK(open(path, O_RDWR | O_NOCTTY), -EIO, "the slave cannot be opened while locked");
+    int lk = -1;
+    CHECK(ioctl(m, TIOCGPTLCK, &lk), 0, "TIOCGPTLCK");
+    tap_eq_long(lk, 1, "a new pty starts locked");
+    CHECK(grantpt(m), 0, "grantpt");
+    CHECK(unlockpt(m), 0, "unlockpt");
+    int s = open(path, O_RDWR | O_NOCTTY);
+    tap_ok(s >= 0, "the slave opens after unlockpt");
+    struct stat st;
+    fstat(s, &st);
+    tap_ok(S_ISCHR(st.st_mode) && major(st.st_rdev) == 136 && (int)minor(st.st_rdev) == n,
+           "the slave is character device 136:N");
+    tap_ok((st.st_mode & 0777) == 0620 && st.st_gid == 5, "... with devpts's mode= and gid=");
+    tap_ok(isatty(s) && isatty(m), "both ends are terminals");
+    return s;
+}
+
+static void round_trips(int m, int s)
+{
+    char buf[64];
+    CHECK(write(m, "hello\r", 6), 6, "master write");
+    tap_eq_long(read_some(s, buf, 6), 6, "the slave reads a canonical line");
+    tap_ok(strcmp(buf, "hello\n") == 0, "... with CR mapped to NL");
+    tap_eq_long(read_some(m, buf, 7), 7, "the master reads the echo");
+    tap_ok(strcmp(buf, "hello\r\n") == 0, "... with NL sent as CR NL (ONLCR)");
+    CHECK(write(s, "out\n", 4), 4, "slave write");
+    tap_eq_long(read_some(m, buf, 5), 5, "the master reads slave output");
+    tap_ok(strcmp(buf, "out\r\n") == 0, "... as CR NL");
+    struct termios t, orig;
+    tcgetattr(s, &orig);
+    t = orig;
+    cfmakeraw(&t);
+    CHECK(tcsetattr(s, TCSANOW, &t), 0, "the slave goes raw");
+    CHECK(write(m, "a\x03z", 3), 3, "master writes a, ^C, z");
+    tap_eq_long(read_some(s, buf, 3), 3, "raw: the slave reads every byte");
+    tap_ok(memcmp(buf, "a\x03z", 3) == 0, "... ^C included, no signal");
+    tap_ok(quiet(m, 200), "raw: nothing is echoed");
+    tcsetattr(s, TCSANOW, &orig);
+}
+
+/* A child in a new session whose controlling terminal is the slave; what it does after it says ready. */
+static pid_t ctty_child(int n, int ready, int sig_exit)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        char path[32];
+        snprintf(path, sizeof(path), "/dev/pts/%d", n);
+        setsid();
+        int fd = open(path, O_RDWR);
+        int pg = 0;
+        ioctl(fd, TIOCGPGRP, &pg);
+        if (sig_exit)
+            signal(sig_exit, _exit);
+        char ok = pg == getpid() ? 'y' : 'n';
+        (void)!write(ready, &ok, 1);
+        for (;;)
+            pause();
+    }
+    return pid;
+}
+
+static void signal_tests(int m, int n)
+{
+    int p[2];
+    char c = 0, buf[16];
+    pipe(p);
+    pid_t pid = ctty_child(n, p[1], 0);
+    read(p[0], &c, 1);
+    tap_ok(c == 'y', "a session leader opening the slave makes it its controlling terminal (foreground group)");
+    CHECK(write(m, "\x03", 1), 1, "master writes ^C");
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "^C sends SIGINT to the slave's foreground group");
+    tap_eq_long(read_some(m, buf, 2), 2, "... and echoes");
+    tap_ok(memcmp(buf, "^C", 2) == 0, "... as ^C");
+    pid = ctty_child(n, p[1], SIGWINCH);
+    read(p[0], &c, 1);
+    struct winsize ws = { 33, 101, 0, 0 };
+    CHECK(ioctl(m, TIOCSWINSZ, &ws), 0, "TIOCSWINSZ on the master");
+    waitpid(pid, &st, 0);
+    tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == SIGWINCH, "... sends SIGWINCH to the slave's foreground group");
+    close(p[0]);
+    close(p[1]);
+}
+
+static void error_tests(int m, int s, int n)
+{
+    struct winsize back;
+    CHECK(ioctl(s, TIOCGWINSZ, &back), 0, "TIOCGWINSZ on the slave");
+    tap_ok(back.ws_row == 33 && back.ws_col == 101, "... returns what the master set");
+    CHECK(ioctl(m, TIOCGPTN, BADPTR), -EFAULT, "TIOCGPTN into a bad pointer fails with EFAULT");
+    CHECK(ioctl(m, TIOCSPTLCK, BADPTR), -EFAULT, "TIOCSPTLCK from a bad pointer fails with EFAULT");
+    CHECK(ioctl(m, 0x54ff, 0), -ENOTTY, "an unknown ioctl on the master fails with ENOTTY");
+    int nul = open("/dev/null", O_RDWR);
+    unsigned x;
+    CHECK(ioctl(nul, TIOCGPTN, &x), -ENOTTY, "TIOCGPTN on /dev/null fails with ENOTTY");
+    close(nul);
+    int peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    tap_ok(peer >= 0 && isatty(peer), "TIOCGPTPEER opens the slave");
+    CHECK(write(peer, "bye\n", 4), 4, "write through the peer fd");
+    close(peer);
+    close(s);
+    char buf[16];
+    tap_eq_long(read_some(m, buf, 5), 5, "after the slave closes, the master still reads pending output");
+    CHECK(read(m, buf, sizeof(buf)), -EIO, "then the master read fails with EIO");
+    char path[32];
+    snprintf(path, sizeof(path), "/dev/pts/%d", n);
+    s = open(path, O_RDWR | O_NOCTTY);
+    tap_ok(s >= 0, "the slave can be opened again");
+    close(m);
+    CHECK(read(s, buf, sizeof(buf)), 0, "after the master closes, a slave read returns 0 (hang-up)");
+    CHECK(write(s, "x", 1), -EIO, "... and a slave write fails with EIO");
+    close(s);
+    struct stat st;
+    CHECK(stat(path, &st), -ENOENT, "the /dev/pts node is gone with its master");
+}
+
+int main(void)
+{
+    tap_plan(51);
+    mount_tests();
+    int n = -1;
+    int m = open_master(&n);
+    int s = open_slave(m, n);
+    round_trips(m, s);
+    signal_tests(m, n);
+    error_tests(m, s, n);
+    tap_finish();
+}
