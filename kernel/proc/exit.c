@@ -7,6 +7,7 @@
 #include <uapi/errno.h>
 #include "proc/process.h"
 #include "proc/pid.h"
+#include "proc/futex.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -80,6 +81,7 @@ void thread_exit(int wait_status)
 {
     struct thread *th = thread_current();
     struct process *p = th->proc;
+    robust_list_exit(th);       /* before clear_child_tid, as Linux: the mm is still there */
     clear_child_tid(th);
     signal_thread_detach(th);
     mutex_lock(&p->lock);

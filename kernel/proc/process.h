@@ -78,6 +78,7 @@ struct thread {
     struct list_head node;          /* in proc->threads, guarded by proc->lock */
     uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID; owner thread only */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
+    uint64_t robust_list;           /* set_robust_list head (user address); written by the owner, read atomically */
     struct thread_signal sig;       /* mask, pending set, altstack (signal/sigtypes.h) */
 };
 
