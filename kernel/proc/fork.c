@@ -12,6 +12,7 @@
 #include "proc/process.h"
 #include "proc/cred.h"
 #include "proc/pid.h"
+#include "proc/clone.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -19,15 +20,6 @@
 long sys_fork(struct sys_call *c);
 long sys_vfork(struct sys_call *c);
 long sys_clone(struct sys_call *c);
-long sys_clone3(struct sys_call *c);
-
-struct clone_req {
-    uint64_t flags;
-    uint64_t stack;         /* new rsp, 0: same as the parent */
-    uint64_t parent_tid, child_tid, tls;
-};
-
-long proc_clone(const struct clone_req *r, const struct user_context *uc);
 
 /* Parent of a vfork child sleeps on this until the child execs or exits; refcounted (2). */
 struct vfork_wait {
@@ -66,7 +58,7 @@ static int clone_check(uint64_t f, uint64_t tls)
         return -EINVAL;
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
         return -EINVAL;
-    if ((f & CSIGNAL) > 64 || (f >> 32))
+    if ((f & CSIGNAL) > 64 || ((f >> 32) & ~(CLONE_CLEAR_SIGHAND >> 32)))
         return -EINVAL;
     /* FIXME: namespaces (Isolation issue) and pidfds are not implemented. */
     if (f & CLONE_UNSUPPORTED)
@@ -110,16 +102,16 @@ static void drop_resources(struct process *np)
     np->fs = NULL;
 }
 
-static struct process *new_process(struct process *p, uint64_t f, int *err)
+static struct process *new_process(struct process *p, uint64_t f, int set_tid, int *err)
 {
-    struct process *np = process_alloc();
-    if (!np) {
-        *err = -EAGAIN;
+    struct process *np = process_alloc_nr(set_tid, err);
+    if (!np)
         return NULL;
-    }
     *err = clone_resources(np, p, f);
     if (!*err)
         *err = signal_fork(np, p, f);
+    if (!*err && (f & CLONE_CLEAR_SIGHAND))
+        signal_reset_handlers(np);
     if (*err) {
         drop_resources(np);
         process_free(np);
@@ -194,10 +186,12 @@ long proc_clone(const struct clone_req *r, const struct user_context *uc)
         return err;
     struct process *p = current_proc(), *np = NULL;
     struct vfork_wait *vw = NULL;
-    if (!(r->flags & CLONE_THREAD) && !(np = new_process(p, r->flags, &err)))
+    if (!(r->flags & CLONE_THREAD) && !(np = new_process(p, r->flags, r->set_tid, &err)))
         return err;
-    int tid = np ? np->pid : pid_alloc(&root_pid_ns);
-    struct thread *th = tid > 0 ? thread_alloc(np ? np : p, tid) : NULL;
+    int tid = np ? np->pid : r->set_tid ? pid_alloc_nr(&root_pid_ns, r->set_tid) : pid_alloc(&root_pid_ns);
+    if (tid < 0)
+        return tid;
+    struct thread *th = thread_alloc(np ? np : p, tid);
     if (!th || ((r->flags & CLONE_VFORK) && np && !(vw = kzalloc(sizeof(*vw)))))
         goto fail;
     setup_regs(th, uc, r);
@@ -250,9 +244,7 @@ long sys_vfork(struct sys_call *c)
 /* x86-64 argument order: flags, stack, parent_tid, child_tid, tls. */
 long sys_clone(struct sys_call *c)
 {
-    struct clone_req r = { c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4] };
+    /* Linux's clone() takes only the low 32 flag bits; the high ones are clone3's. */
+    struct clone_req r = { (uint32_t)c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], 0 };
     return proc_clone(&r, c->uctx);
 }
-
-/* FIXME: clone3 (struct clone_args) is not implemented; callers fall back to clone. */
-long sys_clone3(struct sys_call *c) { (void)c; return -ENOSYS; }

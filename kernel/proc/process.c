@@ -138,12 +138,20 @@ static const struct rlimit64 default_rlimits[RLIM_NLIMITS] = {
 
 struct process *process_alloc(void)
 {
+    int err;
+    return process_alloc_nr(0, &err);
+}
+
+struct process *process_alloc_nr(int nr, int *err)
+{
     struct process *p = kzalloc(sizeof(*p));
+    *err = -EAGAIN;
     if (!p)
         return NULL;
     p->pid_ns = &root_pid_ns;
-    p->pid = pid_alloc(p->pid_ns);
+    p->pid = nr ? pid_alloc_nr(p->pid_ns, nr) : pid_alloc(p->pid_ns);
     if (p->pid < 0) {
+        *err = nr ? p->pid : -EAGAIN;
         kfree(p);
         return NULL;
     }

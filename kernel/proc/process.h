@@ -113,6 +113,8 @@ int process_spawn_init(const char *path, char *const argv[], char *const envp[])
 
 /* Allocate a process / thread skeleton (not yet visible anywhere). */
 struct process *process_alloc(void) __must_check;
+/* The same with pid nr (0: any); on failure *err is -EAGAIN, -EINVAL or -EEXIST. */
+struct process *process_alloc_nr(int nr, int *err) __must_check;
 void process_free(struct process *p);
 struct thread *thread_alloc(struct process *p, int tid) __must_check;
 /* Put p into the process tree under parent (NULL for init); tasklist_lock held. */

@@ -147,6 +147,19 @@ void signal_process_free(struct process *p)
     p->sighand = NULL;
 }
 
+void signal_reset_handlers(struct process *p)
+{
+    struct sighand *sh = p->sighand;
+    unsigned long f = spin_lock_irqsave(&sh->lock);
+    for (int i = 0; i < KNSIG; i++) {
+        struct k_sigaction *a = &sh->action[i];
+        if (a->handler != SIG_IGN)
+            *a = (struct k_sigaction){ .handler = SIG_DFL };
+        a->flags = 0;
+    }
+    spin_unlock_irqrestore(&sh->lock, f);
+}
+
 void signal_exec(struct process *p, struct thread *th)
 {
     struct sighand *old = p->sighand;
@@ -161,15 +174,7 @@ void signal_exec(struct process *p, struct thread *th)
                 kfree(old);
         }
     }
-    struct sighand *sh = p->sighand;
-    unsigned long f = spin_lock_irqsave(&sh->lock);
-    for (int i = 0; i < KNSIG; i++) {
-        struct k_sigaction *a = &sh->action[i];
-        if (a->handler != SIG_IGN)
-            *a = (struct k_sigaction){ .handler = SIG_DFL };
-        a->flags = 0;
-    }
-    spin_unlock_irqrestore(&sh->lock, f);
+    signal_reset_handlers(p);
     th->sig.ss_sp = th->sig.ss_size = 0;
     th->sig.ss_flags = SS_DISABLE;
     sig_timers_delete_all(p);

@@ -25,6 +25,8 @@ void signal_thread_detach(struct thread *th);
 void signal_process_exit(struct process *p);
 /* Free p's signal state (process_free). */
 void signal_process_free(struct process *p);
+/* Caught signals go back to SIG_DFL, ignored ones stay (exec, clone3 CLONE_CLEAR_SIGHAND); p's own sighand. */
+void signal_reset_handlers(struct process *p);
 /* execve succeeded: caught signals go back to SIG_DFL, the altstack is cleared. */
 void signal_exec(struct process *p, struct thread *th);
 
