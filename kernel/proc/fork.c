@@ -178,10 +178,35 @@ static void vfork_wait_for(struct vfork_wait *w)
     vfork_put(w);
 }
 
+/*
+ * RLIMIT_NPROC: a user (real uid) without privilege may not have more tasks
+ * (threads, zombies included) than the caller's limit. Linux counts per user
+ * namespace too; there is only one.
+ */
+static int nproc_check(struct process *p)
+{
+    const struct cred *c = p->cred;
+    uint64_t lim = proc_rlimit(p, RLIMIT_NPROC);
+    if (c->uid == 0 || c->euid == 0 || lim == RLIM_INFINITY)
+        return 0;
+    uint64_t n = 0;
+    mutex_lock(&tasklist_lock);
+    for (struct process *q = proc_next_locked(NULL); q; q = proc_next_locked(q)) {
+        if (!q->cred || q->cred->uid != c->uid)
+            continue;
+        int t = atomic_load(&q->nr_threads);
+        n += q->state == PROC_ALIVE && t > 0 ? (uint64_t)t : 1;
+    }
+    mutex_unlock(&tasklist_lock);
+    return n >= lim ? -EAGAIN : 0;
+}
+
 /* The one fork path: cgroup charging and namespace setup will hook in here. */
 long proc_clone(const struct clone_req *r, const struct user_context *uc)
 {
     int err = clone_check(r->flags, r->tls);
+    if (!err)
+        err = nproc_check(current_proc());
     if (err)
         return err;
     struct process *p = current_proc(), *np = NULL;

@@ -60,6 +60,7 @@ struct process {
     struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
     uint64_t start_ns;              /* monotonic time of creation; immutable */
     int oom_score_adj;              /* guarded by lock */
+    uint64_t cpu_check_ns;          /* next RLIMIT_CPU check (monotonic); racy hint, owner threads */
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */
@@ -83,6 +84,15 @@ struct thread {
 };
 
 extern struct mutex tasklist_lock;
+
+/* Soft limit res of p (RLIM_INFINITY: none); read without p->lock, as limits are enforced. */
+static inline uint64_t proc_rlimit(struct process *p, unsigned res)
+{
+    return __atomic_load_n(&p->rlim[res].rlim_cur, __ATOMIC_RELAXED);
+}
+
+/* CPU time of p: its exited threads plus the live ones (takes p->lock). */
+uint64_t proc_cpu_ns(struct process *p);
 
 /* The thread of the calling task (NULL for pure kernel tasks). */
 struct thread *thread_current(void);
