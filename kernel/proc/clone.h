@@ -16,6 +16,7 @@ struct clone_req {
     uint64_t stack;         /* new rsp, 0: same as the parent */
     uint64_t parent_tid, child_tid, tls;
     int set_tid;            /* clone3 set_tid: the pid/tid wanted, 0 for any */
+    uint64_t pidfd;         /* CLONE_PIDFD: where the parent gets the child's pidfd (an int) */
 };
 
 /* Create a process or thread as r says, the child resuming from uc: its id or -errno. */

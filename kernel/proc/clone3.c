@@ -105,8 +105,10 @@ long sys_clone3(struct sys_call *c)
         r = set_tid_from_user(&a, &tid);
     if (r)
         return r;
-    /* FIXME: pidfds (CLONE_PIDFD), time namespaces (CLONE_NEWTIME) do not exist yet. */
-    if (a.flags & (CLONE_PIDFD | CLONE_NEWTIME))
+    /* FIXME: time namespaces (CLONE_NEWTIME) do not exist yet. */
+    if (a.flags & CLONE_NEWTIME)
+        return -EINVAL;
+    if ((a.flags & CLONE_PIDFD) && (a.flags & CLONE_PARENT_SETTID) && a.pidfd == a.parent_tid)
         return -EINVAL;
     /* FIXME: no cgroup file system exists, so no descriptor names a cgroup (Linux: EBADF). */
     if (a.flags & CLONE_INTO_CGROUP)
@@ -115,7 +117,7 @@ long sys_clone3(struct sys_call *c)
         .flags = a.flags | a.exit_signal,
         .stack = a.stack ? a.stack + a.stack_size : 0,
         .parent_tid = a.parent_tid, .child_tid = a.child_tid, .tls = a.tls,
-        .set_tid = tid,
+        .set_tid = tid, .pidfd = a.pidfd,
     };
     return proc_clone(&req, c->uctx);
 }

@@ -8,6 +8,7 @@
 #include "proc/process.h"
 #include "proc/pid.h"
 #include "proc/futex.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -57,6 +58,7 @@ static void process_finish(struct process *p)
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);
     p->state = PROC_ZOMBIE;
+    pidfd_exited_locked(p);
     struct process *parent = p->parent;
     p->wait_stop_status = 0;
     p->wait_continued = false;

@@ -13,9 +13,11 @@
 #include "proc/cred.h"
 #include "proc/pid.h"
 #include "proc/clone.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
+#include "fs/file.h"
 
 long sys_fork(struct sys_call *c);
 long sys_vfork(struct sys_call *c);
@@ -48,7 +50,7 @@ void vfork_release(struct process *p)
 }
 
 #define CLONE_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-                           CLONE_NEWPID | CLONE_NEWNET | CLONE_PIDFD)
+                           CLONE_NEWPID | CLONE_NEWNET)
 
 static int clone_check(uint64_t f, uint64_t tls)
 {
@@ -58,9 +60,11 @@ static int clone_check(uint64_t f, uint64_t tls)
         return -EINVAL;
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
         return -EINVAL;
+    if ((f & CLONE_PIDFD) && (f & (CLONE_THREAD | CLONE_DETACHED)))
+        return -EINVAL;
     if ((f & CSIGNAL) > 64 || ((f >> 32) & ~(CLONE_CLEAR_SIGHAND >> 32)))
         return -EINVAL;
-    /* FIXME: namespaces (Isolation issue) and pidfds are not implemented. */
+    /* FIXME: namespaces (Isolation issue) are not implemented. */
     if (f & CLONE_UNSUPPORTED)
         return -EINVAL;
     return 0;
@@ -178,6 +182,23 @@ static void vfork_wait_for(struct vfork_wait *w)
     vfork_put(w);
 }
 
+/* CLONE_PIDFD: give the parent a pidfd for np at r->pidfd (*fd, else -1). 0 or -errno, nothing left behind. */
+static int clone_pidfd(const struct clone_req *r, struct process *np, int *fd)
+{
+    *fd = -1;
+    if (!(r->flags & CLONE_PIDFD))
+        return 0;
+    int pfd = pidfd_for_child(np);
+    if (pfd < 0)
+        return pfd;
+    if (copy_to_user(uptr(r->pidfd), &pfd, sizeof(pfd))) {
+        (void)fd_close(current_files(), pfd);
+        return -EFAULT;
+    }
+    *fd = pfd;
+    return 0;
+}
+
 /*
  * RLIMIT_NPROC: a user (real uid) without privilege may not have more tasks
  * (threads, zombies included) than the caller's limit. Linux counts per user
@@ -211,6 +232,7 @@ long proc_clone(const struct clone_req *r, const struct user_context *uc)
         return err;
     struct process *p = current_proc(), *np = NULL;
     struct vfork_wait *vw = NULL;
+    int fail_err = -ENOMEM;
     if (!(r->flags & CLONE_THREAD) && !(np = new_process(p, r->flags, r->set_tid, &err)))
         return err;
     int tid = np ? np->pid : r->set_tid ? pid_alloc_nr(&root_pid_ns, r->set_tid) : pid_alloc(&root_pid_ns);
@@ -229,11 +251,17 @@ long proc_clone(const struct clone_req *r, const struct user_context *uc)
     publish(p, np, th, r->flags);
     if (r->flags & CLONE_PARENT_SETTID)
         (void)!copy_to_user(uptr(r->parent_tid), &tid, sizeof(tid));
-    if (thread_start(th)) {
+    int pfd;
+    int perr = clone_pidfd(r, np, &pfd);
+    if (perr || thread_start(th)) {
+        if (pfd >= 0)
+            (void)fd_close(current_files(), pfd);
         unpublish(p, np, th);
         uctx_free(th->uctx);
         kfree(th);
         th = NULL;
+        if (perr)
+            fail_err = perr;
         goto fail;
     }
     if (vw)
@@ -251,7 +279,7 @@ fail:
         drop_resources(np);
         process_free(np);
     }
-    return -ENOMEM;
+    return fail_err;
 }
 
 long sys_fork(struct sys_call *c)
@@ -270,6 +298,8 @@ long sys_vfork(struct sys_call *c)
 long sys_clone(struct sys_call *c)
 {
     /* Linux's clone() takes only the low 32 flag bits; the high ones are clone3's. */
-    struct clone_req r = { (uint32_t)c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], 0 };
+    struct clone_req r = { (uint32_t)c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], 0, c->arg[2] };
+    if ((r.flags & CLONE_PIDFD) && (r.flags & CLONE_PARENT_SETTID))
+        return -EINVAL;     /* clone() returns the pidfd through parent_tid */
     return proc_clone(&r, c->uctx);
 }

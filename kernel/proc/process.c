@@ -16,6 +16,7 @@
 #include "proc/exec.h"
 #include "proc/fault.h"
 #include "proc/futex.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -174,6 +175,7 @@ void process_free(struct process *p)
     if (p->cred)
         cred_put(p->cred);
     signal_process_free(p);
+    pidfd_detach_locked(p);
     pid_free(p->pid_ns, p->pid);
     kfree(p);
 }

@@ -17,6 +17,7 @@ struct fs_context;
 struct cred;
 struct pid_ns;
 struct vfork_wait;
+struct pidfd_ref;
 
 enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
 
@@ -60,6 +61,7 @@ struct process {
     struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
     uint64_t start_ns;              /* monotonic time of creation; immutable */
     int oom_score_adj;              /* guarded by lock */
+    struct pidfd_ref *pidfd_ref;    /* guarded by tasklist_lock: what open pidfds share, or NULL */
     uint64_t cpu_check_ns;          /* next RLIMIT_CPU check (monotonic); racy hint, owner threads */
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
