@@ -35,6 +35,7 @@ include kernel/kernel.mk
 -include tests/boot/initramfs_gz.mk
 -include tests/blk/blk.mk
 -include tests/ext2/ext2.mk
+-include tests/boot/oom.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

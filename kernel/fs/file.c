@@ -92,7 +92,11 @@ struct files *current_files(void)
 
 unsigned files_limit(void)
 {
-    return NR_OPEN_DEFAULT;     /* FIXME: per-process RLIMIT_NOFILE once setrlimit exists */
+    struct thread *th = thread_current();
+    if (!th)
+        return NR_OPEN_DEFAULT;
+    uint64_t l = proc_rlimit(th->proc, RLIMIT_NOFILE);     /* at most NR_OPEN_MAX (prlimit) */
+    return l > NR_OPEN_MAX ? NR_OPEN_MAX : (unsigned)l;
 }
 
 struct files *files_create(void)

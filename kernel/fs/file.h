@@ -56,6 +56,7 @@ int file_alloc(const struct path *p, struct inode *ino, const struct file_ops *o
 
 /* Descriptor table. */
 #define NR_OPEN_DEFAULT 1024    /* RLIMIT_NOFILE soft and hard default */
+#define NR_OPEN_MAX     1048576 /* the largest RLIMIT_NOFILE (Linux's fs.nr_open default) */
 
 struct files {
     uint32_t refcount;          /* atomic */

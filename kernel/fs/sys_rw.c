@@ -9,6 +9,10 @@
 #include "fs/tmpfs.h"
 #include <uapi/statfs.h>
 #include <uapi/rwf.h>
+#include <uapi/resource.h>
+#include <uapi/signal.h>
+#include "proc/process.h"
+#include "signal/signal.h"
 
 /* Run f's read or write over it, at *ppos (explicit offset) or the shared file offset. */
 static long io_check(struct file *f, bool write)
@@ -16,6 +20,26 @@ static long io_check(struct file *f, bool write)
     if (f->flags & O_PATH)
         return -EBADF;
     return (write ? FMODE_WRITE(f) : FMODE_READ(f)) ? 0 : -EBADF;
+}
+
+/* RLIMIT_FSIZE on a regular-file write at pos: SIGXFSZ and EFBIG at the limit, a short write below it. */
+static long fsize_clip(struct file *f, struct iov_iter *it, uint64_t pos)
+{
+    struct thread *th = thread_current();
+    if (!th || !S_ISREG(f->inode->mode) || !it->count)
+        return 0;
+    uint64_t lim = proc_rlimit(th->proc, RLIMIT_FSIZE);
+    if (lim == RLIM_INFINITY)
+        return 0;
+    if (f->flags & O_APPEND)
+        pos = __atomic_load_n(&f->inode->size, __ATOMIC_RELAXED);
+    if (pos >= lim) {
+        signal_send_current(SIGXFSZ);
+        return -EFBIG;
+    }
+    if (it->count > lim - pos)
+        it->count = lim - pos;
+    return 0;
 }
 
 static long file_io(struct file *f, struct iov_iter *it, bool write, int64_t *ppos)
@@ -32,6 +56,8 @@ static long file_io(struct file *f, struct iov_iter *it, bool write, int64_t *pp
         if (*ppos < 0)
             return -EINVAL;
         uint64_t pos = (uint64_t)*ppos;
+        if (write && (c = fsize_clip(f, it, pos)))
+            return c;
         return op(f, it, &pos);
     }
     if (!f->ops->seekable) {
@@ -39,7 +65,9 @@ static long file_io(struct file *f, struct iov_iter *it, bool write, int64_t *pp
         return op(f, it, &pos);
     }
     mutex_lock(&f->pos_lock);
-    long r = op(f, it, &f->pos);
+    long r = write ? fsize_clip(f, it, f->pos) : 0;
+    if (!r)
+        r = op(f, it, &f->pos);
     mutex_unlock(&f->pos_lock);
     return r;
 }
@@ -143,7 +171,14 @@ static long do_truncate(struct inode *ino, int64_t len)
 {
     if (len < 0)
         return -EINVAL;
+    struct thread *th = thread_current();
+    uint64_t lim = th ? proc_rlimit(th->proc, RLIMIT_FSIZE) : RLIM_INFINITY;
     mutex_lock(&ino->lock);
+    if ((uint64_t)len > ino->size && (uint64_t)len > lim) {     /* growing past RLIMIT_FSIZE */
+        mutex_unlock(&ino->lock);
+        signal_send_current(SIGXFSZ);
+        return -EFBIG;
+    }
     long r = inode_setsize_locked(ino, (uint64_t)len);
     mutex_unlock(&ino->lock);
     if (!r)

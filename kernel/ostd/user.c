@@ -14,6 +14,7 @@
 
 size_t copy_user_raw(void *dst, const void *src, size_t n);
 size_t clear_user_raw(void *dst, size_t n);
+int cmpxchg_user_raw(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
 uint64_t user_enter(struct user_regs *regs);
 
 bool user_range_ok(uptr_t p, size_t len)
@@ -44,6 +45,18 @@ int copy_to_user(uptr_t dst, const void *src, size_t len)
     if (!user_range_ok(dst, len))
         return -EFAULT;
     return user_copy((void *)(uintptr_t)dst.addr, src, len) ? -EFAULT : 0;
+}
+
+int user_cmpxchg_u32(uptr_t addr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+    if ((addr.addr & 3) || !user_range_ok(addr, 4))
+        return -EFAULT;
+    if (cpu_has_smap)
+        stac();
+    int r = cmpxchg_user_raw((uint32_t *)(uintptr_t)addr.addr, old, new, cur);
+    if (cpu_has_smap)
+        clac();
+    return r ? -EFAULT : 0;
 }
 
 int clear_user(uptr_t dst, size_t len)

@@ -287,3 +287,33 @@ KTEST(user_copy_demand_paging)
     KT_EQ(tag0, 0xd0d0000000000000ULL | UDEM);
     KT_EQ(tag1, 0xd0d0000000000000ULL | (UDEM + PAGE_SIZE));
 }
+
+KTEST(user_cmpxchg_u32_swaps_and_faults)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    uint32_t v = 7, cur = 0, back = 0;
+    int w = copy_to_user(uptr(UBASE + 64), &v, sizeof(v));
+    int hit = user_cmpxchg_u32(uptr(UBASE + 64), 7, 9, &cur);   /* matches: stores 9 */
+    uint32_t seen_hit = cur;
+    int miss = user_cmpxchg_u32(uptr(UBASE + 64), 7, 11, &cur); /* no match: leaves 9 */
+    uint32_t seen_miss = cur;
+    int rd = copy_from_user(&back, uptr(UBASE + 64), sizeof(back));
+    int hole = user_cmpxchg_u32(uptr(UBASE + 2 * PAGE_SIZE), 0, 1, &cur);
+    int ro = user_cmpxchg_u32(uptr(URO), 0, 1, &cur);
+    int unaligned = user_cmpxchg_u32(uptr(UBASE + 66), 0, 1, &cur);
+    int kern = user_cmpxchg_u32(uptr(0xffff800000000000ULL), 0, 1, &cur);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(w, 0);
+    KT_EQ(hit, 0);
+    KT_EQ(seen_hit, 7);
+    KT_EQ(miss, 0);
+    KT_EQ(seen_miss, 9);
+    KT_EQ(rd, 0);
+    KT_EQ(back, 9);
+    KT_EQ(hole, -EFAULT);
+    KT_EQ(ro, -EFAULT);
+    KT_EQ(unaligned, -EFAULT);
+    KT_EQ(kern, -EFAULT);
+}

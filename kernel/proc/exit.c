@@ -7,6 +7,8 @@
 #include <uapi/errno.h>
 #include "proc/process.h"
 #include "proc/pid.h"
+#include "proc/futex.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -56,6 +58,7 @@ static void process_finish(struct process *p)
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);
     p->state = PROC_ZOMBIE;
+    pidfd_exited_locked(p);
     struct process *parent = p->parent;
     p->wait_stop_status = 0;
     p->wait_continued = false;
@@ -80,6 +83,7 @@ void thread_exit(int wait_status)
 {
     struct thread *th = thread_current();
     struct process *p = th->proc;
+    robust_list_exit(th);       /* before clear_child_tid, as Linux: the mm is still there */
     clear_child_tid(th);
     signal_thread_detach(th);
     mutex_lock(&p->lock);

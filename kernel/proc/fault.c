@@ -3,6 +3,8 @@
 #include <ostd/user.h>
 #include <ostd/vm_space.h>
 #include <ostd/console.h>
+#include <ostd/panic.h>
+#include <uapi/errno.h>
 #include <uapi/signal.h>
 #include "proc/process.h"
 #include "proc/fault.h"
@@ -32,6 +34,23 @@ static int segv_code(struct mm *mm, uint64_t addr)
     return mapped ? SEGV_ACCERR : SEGV_MAPERR;
 }
 
+/*
+ * No frame for a user page fault: kill the faulting process with SIGKILL (it
+ * dies on the way back to user mode and its memory returns). FIXME: Linux
+ * picks the process with the largest badness score instead of the faulting one.
+ */
+static void oom_kill(struct thread *th)
+{
+    struct process *p = th->proc;
+    if (p->pid == 1)
+        panic("Out of memory and no killable processes (init faulted)");
+    pr_err("Out of memory: killed process %d (%s)\n", p->pid, p->comm);
+    struct ksiginfo si = { .signo = SIGKILL, .code = SI_KERNEL };
+    mutex_lock(&tasklist_lock);
+    signal_send_proc_locked(p, &si);
+    mutex_unlock(&tasklist_lock);
+}
+
 void user_exception(struct thread *th)
 {
     struct user_context *uc = th->uctx;
@@ -39,8 +58,13 @@ void user_exception(struct thread *th)
         unsigned fl = (uc->regs.error_code & 1 ? VM_FAULT_PRESENT : 0) |
                       (uc->regs.error_code & 2 ? VM_FAULT_WRITE : VM_FAULT_READ) |
                       (uc->regs.error_code & 16 ? VM_FAULT_EXEC : 0);
-        if (vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl) == 0)
+        int r = vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl);
+        if (r == 0)
             return;
+        if (r == -ENOMEM) {
+            oom_kill(th);
+            return;
+        }
     }
     int code;
     int sig = exception_signal(uc->regs.vector, &code);

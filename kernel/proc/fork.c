@@ -12,22 +12,16 @@
 #include "proc/process.h"
 #include "proc/cred.h"
 #include "proc/pid.h"
+#include "proc/clone.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
+#include "fs/file.h"
 
 long sys_fork(struct sys_call *c);
 long sys_vfork(struct sys_call *c);
 long sys_clone(struct sys_call *c);
-long sys_clone3(struct sys_call *c);
-
-struct clone_req {
-    uint64_t flags;
-    uint64_t stack;         /* new rsp, 0: same as the parent */
-    uint64_t parent_tid, child_tid, tls;
-};
-
-long proc_clone(const struct clone_req *r, const struct user_context *uc);
 
 /* Parent of a vfork child sleeps on this until the child execs or exits; refcounted (2). */
 struct vfork_wait {
@@ -56,7 +50,7 @@ void vfork_release(struct process *p)
 }
 
 #define CLONE_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-                           CLONE_NEWPID | CLONE_NEWNET | CLONE_PIDFD)
+                           CLONE_NEWPID | CLONE_NEWNET)
 
 static int clone_check(uint64_t f, uint64_t tls)
 {
@@ -66,9 +60,11 @@ static int clone_check(uint64_t f, uint64_t tls)
         return -EINVAL;
     if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
         return -EINVAL;
-    if ((f & CSIGNAL) > 64 || (f >> 32))
+    if ((f & CLONE_PIDFD) && (f & (CLONE_THREAD | CLONE_DETACHED)))
         return -EINVAL;
-    /* FIXME: namespaces (Isolation issue) and pidfds are not implemented. */
+    if ((f & CSIGNAL) > 64 || ((f >> 32) & ~(CLONE_CLEAR_SIGHAND >> 32)))
+        return -EINVAL;
+    /* FIXME: namespaces (Isolation issue) are not implemented. */
     if (f & CLONE_UNSUPPORTED)
         return -EINVAL;
     return 0;
@@ -110,16 +106,16 @@ static void drop_resources(struct process *np)
     np->fs = NULL;
 }
 
-static struct process *new_process(struct process *p, uint64_t f, int *err)
+static struct process *new_process(struct process *p, uint64_t f, int set_tid, int *err)
 {
-    struct process *np = process_alloc();
-    if (!np) {
-        *err = -EAGAIN;
+    struct process *np = process_alloc_nr(set_tid, err);
+    if (!np)
         return NULL;
-    }
     *err = clone_resources(np, p, f);
     if (!*err)
         *err = signal_fork(np, p, f);
+    if (!*err && (f & CLONE_CLEAR_SIGHAND))
+        signal_reset_handlers(np);
     if (*err) {
         drop_resources(np);
         process_free(np);
@@ -186,18 +182,63 @@ static void vfork_wait_for(struct vfork_wait *w)
     vfork_put(w);
 }
 
+/* CLONE_PIDFD: give the parent a pidfd for np at r->pidfd (*fd, else -1). 0 or -errno, nothing left behind. */
+static int clone_pidfd(const struct clone_req *r, struct process *np, int *fd)
+{
+    *fd = -1;
+    if (!(r->flags & CLONE_PIDFD))
+        return 0;
+    int pfd = pidfd_for_child(np);
+    if (pfd < 0)
+        return pfd;
+    if (copy_to_user(uptr(r->pidfd), &pfd, sizeof(pfd))) {
+        (void)fd_close(current_files(), pfd);
+        return -EFAULT;
+    }
+    *fd = pfd;
+    return 0;
+}
+
+/*
+ * RLIMIT_NPROC: a user (real uid) without privilege may not have more tasks
+ * (threads, zombies included) than the caller's limit. Linux counts per user
+ * namespace too; there is only one.
+ */
+static int nproc_check(struct process *p)
+{
+    const struct cred *c = p->cred;
+    uint64_t lim = proc_rlimit(p, RLIMIT_NPROC);
+    if (c->uid == 0 || c->euid == 0 || lim == RLIM_INFINITY)
+        return 0;
+    uint64_t n = 0;
+    mutex_lock(&tasklist_lock);
+    for (struct process *q = proc_next_locked(NULL); q; q = proc_next_locked(q)) {
+        if (!q->cred || q->cred->uid != c->uid)
+            continue;
+        int t = atomic_load(&q->nr_threads);
+        n += q->state == PROC_ALIVE && t > 0 ? (uint64_t)t : 1;
+    }
+    mutex_unlock(&tasklist_lock);
+    return n >= lim ? -EAGAIN : 0;
+}
+
 /* The one fork path: cgroup charging and namespace setup will hook in here. */
 long proc_clone(const struct clone_req *r, const struct user_context *uc)
 {
     int err = clone_check(r->flags, r->tls);
+    if (!err)
+        err = nproc_check(current_proc());
     if (err)
         return err;
     struct process *p = current_proc(), *np = NULL;
     struct vfork_wait *vw = NULL;
-    if (!(r->flags & CLONE_THREAD) && !(np = new_process(p, r->flags, &err)))
+    int fail_err = -ENOMEM;
+    if (!(r->flags & CLONE_THREAD) && !(np = new_process(p, r->flags, r->set_tid, &err)))
         return err;
-    int tid = np ? np->pid : pid_alloc(&root_pid_ns);
-    struct thread *th = tid > 0 ? thread_alloc(np ? np : p, tid) : NULL;
+    int tid = np ? np->pid : r->set_tid ? pid_alloc_nr(&root_pid_ns, r->set_tid) : pid_alloc(&root_pid_ns);
+    if (tid < 0)
+        return tid;
+    struct thread *th = thread_alloc(np ? np : p, tid);
     if (!th || ((r->flags & CLONE_VFORK) && np && !(vw = kzalloc(sizeof(*vw)))))
         goto fail;
     setup_regs(th, uc, r);
@@ -210,11 +251,17 @@ long proc_clone(const struct clone_req *r, const struct user_context *uc)
     publish(p, np, th, r->flags);
     if (r->flags & CLONE_PARENT_SETTID)
         (void)!copy_to_user(uptr(r->parent_tid), &tid, sizeof(tid));
-    if (thread_start(th)) {
+    int pfd;
+    int perr = clone_pidfd(r, np, &pfd);
+    if (perr || thread_start(th)) {
+        if (pfd >= 0)
+            (void)fd_close(current_files(), pfd);
         unpublish(p, np, th);
         uctx_free(th->uctx);
         kfree(th);
         th = NULL;
+        if (perr)
+            fail_err = perr;
         goto fail;
     }
     if (vw)
@@ -232,7 +279,7 @@ fail:
         drop_resources(np);
         process_free(np);
     }
-    return -ENOMEM;
+    return fail_err;
 }
 
 long sys_fork(struct sys_call *c)
@@ -250,9 +297,9 @@ long sys_vfork(struct sys_call *c)
 /* x86-64 argument order: flags, stack, parent_tid, child_tid, tls. */
 long sys_clone(struct sys_call *c)
 {
-    struct clone_req r = { c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4] };
+    /* Linux's clone() takes only the low 32 flag bits; the high ones are clone3's. */
+    struct clone_req r = { (uint32_t)c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], 0, c->arg[2] };
+    if ((r.flags & CLONE_PIDFD) && (r.flags & CLONE_PARENT_SETTID))
+        return -EINVAL;     /* clone() returns the pidfd through parent_tid */
     return proc_clone(&r, c->uctx);
 }
-
-/* FIXME: clone3 (struct clone_args) is not implemented; callers fall back to clone. */
-long sys_clone3(struct sys_call *c) { (void)c; return -ENOSYS; }

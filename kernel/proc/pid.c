@@ -30,6 +30,18 @@ int pid_alloc(struct pid_ns *ns)
     return nr;
 }
 
+int pid_alloc_nr(struct pid_ns *ns, int nr)
+{
+    if (nr <= 0 || nr >= PID_MAX)
+        return -EINVAL;
+    unsigned long f = spin_lock_irqsave(&ns->lock);
+    bool used = test_bit(ns->used, nr);
+    if (!used)
+        ns->used[nr / 64] |= 1ULL << (nr % 64);
+    spin_unlock_irqrestore(&ns->lock, f);
+    return used ? -EEXIST : nr;
+}
+
 void pid_free(struct pid_ns *ns, int nr)
 {
     if (nr <= 0 || nr >= PID_MAX)

@@ -21,6 +21,8 @@ extern struct pid_ns root_pid_ns;
 
 /* Allocate the next free number in ns (cyclic, so numbers are reused); -EAGAIN when full. */
 int pid_alloc(struct pid_ns *ns) __must_check;
+/* Allocate exactly nr (clone3 set_tid): nr, -EINVAL (out of range) or -EEXIST (in use). */
+int pid_alloc_nr(struct pid_ns *ns, int nr) __must_check;
 void pid_free(struct pid_ns *ns, int nr);
 
 #endif

@@ -16,6 +16,7 @@
 #include "proc/exec.h"
 #include "proc/fault.h"
 #include "proc/futex.h"
+#include "proc/pidfd.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
@@ -138,12 +139,20 @@ static const struct rlimit64 default_rlimits[RLIM_NLIMITS] = {
 
 struct process *process_alloc(void)
 {
+    int err;
+    return process_alloc_nr(0, &err);
+}
+
+struct process *process_alloc_nr(int nr, int *err)
+{
     struct process *p = kzalloc(sizeof(*p));
+    *err = -EAGAIN;
     if (!p)
         return NULL;
     p->pid_ns = &root_pid_ns;
-    p->pid = pid_alloc(p->pid_ns);
+    p->pid = nr ? pid_alloc_nr(p->pid_ns, nr) : pid_alloc(p->pid_ns);
     if (p->pid < 0) {
+        *err = nr ? p->pid : -EAGAIN;
         kfree(p);
         return NULL;
     }
@@ -166,6 +175,7 @@ void process_free(struct process *p)
     if (p->cred)
         cred_put(p->cred);
     signal_process_free(p);
+    pidfd_detach_locked(p);
     pid_free(p->pid_ns, p->pid);
     kfree(p);
 }
@@ -205,6 +215,43 @@ bool thread_should_exit(void)
     return ex && ex != th;
 }
 
+#define CPU_CHECK_NS (10 * 1000 * 1000ULL)
+
+/*
+ * RLIMIT_CPU, checked at most every 10 ms on the way back to user mode (a
+ * CPU-bound thread comes back on every tick): SIGXCPU at the soft limit,
+ * which then moves up a second at a time towards the hard one; SIGKILL at
+ * the hard limit. As Linux, both are SI_KERNEL signals to the process.
+ */
+static void check_cpu_limit(struct thread *th)
+{
+    struct process *p = th->proc;
+    if (proc_rlimit(p, RLIMIT_CPU) == RLIM_INFINITY && p->rlim[RLIMIT_CPU].rlim_max == RLIM_INFINITY)
+        return;
+    uint64_t now = clock_monotonic_ns();
+    if (now < __atomic_load_n(&p->cpu_check_ns, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&p->cpu_check_ns, now + CPU_CHECK_NS, __ATOMIC_RELAXED);
+    uint64_t secs = proc_cpu_ns(p) / NSEC_PER_SEC;
+    int sig = 0;
+    mutex_lock(&p->lock);
+    struct rlimit64 *l = &p->rlim[RLIMIT_CPU];
+    if (l->rlim_max != RLIM_INFINITY && secs >= l->rlim_max) {
+        sig = SIGKILL;
+    } else if (l->rlim_cur != RLIM_INFINITY && secs >= l->rlim_cur) {
+        sig = SIGXCPU;
+        if (l->rlim_cur < l->rlim_max)
+            l->rlim_cur++;
+    }
+    mutex_unlock(&p->lock);
+    if (!sig)
+        return;
+    struct ksiginfo si = { .signo = sig, .code = SI_KERNEL };
+    mutex_lock(&tasklist_lock);
+    signal_send_proc_locked(p, &si);
+    mutex_unlock(&tasklist_lock);
+}
+
 static void user_loop(struct thread *th)
 {
     for (;;) {
@@ -220,6 +267,7 @@ static void user_loop(struct thread *th)
         }
         if (task_need_resched())
             task_yield();
+        check_cpu_limit(th);
         signal_return_to_user(th, nr);
     }
 }

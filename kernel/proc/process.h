@@ -17,6 +17,7 @@ struct fs_context;
 struct cred;
 struct pid_ns;
 struct vfork_wait;
+struct pidfd_ref;
 
 enum proc_state { PROC_ALIVE, PROC_ZOMBIE };
 
@@ -60,6 +61,8 @@ struct process {
     struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
     uint64_t start_ns;              /* monotonic time of creation; immutable */
     int oom_score_adj;              /* guarded by lock */
+    struct pidfd_ref *pidfd_ref;    /* guarded by tasklist_lock: what open pidfds share, or NULL */
+    uint64_t cpu_check_ns;          /* next RLIMIT_CPU check (monotonic); racy hint, owner threads */
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */
@@ -78,10 +81,20 @@ struct thread {
     struct list_head node;          /* in proc->threads, guarded by proc->lock */
     uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID; owner thread only */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
+    uint64_t robust_list;           /* set_robust_list head (user address); written by the owner, read atomically */
     struct thread_signal sig;       /* mask, pending set, altstack (signal/sigtypes.h) */
 };
 
 extern struct mutex tasklist_lock;
+
+/* Soft limit res of p (RLIM_INFINITY: none); read without p->lock, as limits are enforced. */
+static inline uint64_t proc_rlimit(struct process *p, unsigned res)
+{
+    return __atomic_load_n(&p->rlim[res].rlim_cur, __ATOMIC_RELAXED);
+}
+
+/* CPU time of p: its exited threads plus the live ones (takes p->lock). */
+uint64_t proc_cpu_ns(struct process *p);
 
 /* The thread of the calling task (NULL for pure kernel tasks). */
 struct thread *thread_current(void);
@@ -112,6 +125,8 @@ int process_spawn_init(const char *path, char *const argv[], char *const envp[])
 
 /* Allocate a process / thread skeleton (not yet visible anywhere). */
 struct process *process_alloc(void) __must_check;
+/* The same with pid nr (0: any); on failure *err is -EAGAIN, -EINVAL or -EEXIST. */
+struct process *process_alloc_nr(int nr, int *err) __must_check;
 void process_free(struct process *p);
 struct thread *thread_alloc(struct process *p, int tid) __must_check;
 /* Put p into the process tree under parent (NULL for init); tasklist_lock held. */

@@ -9,6 +9,7 @@
 #include "proc/process.h"
 #include "proc/cred.h"
 #include "syscall/syscall.h"
+#include "fs/file.h"
 
 long sys_prlimit64(struct sys_call *c);
 long sys_getrlimit(struct sys_call *c);
@@ -18,7 +19,11 @@ long sys_times(struct sys_call *c);
 
 #define USER_HZ 100
 
-/* FIXME: limits are recorded but not enforced yet (NOFILE by the VFS, NPROC by fork, STACK by exec). */
+/*
+ * Enforced: NOFILE (fs files_limit), NPROC (fork), FSIZE (write/truncate),
+ * CPU (user_loop), SIGPENDING (signal queueing). FIXME: AS, DATA, STACK
+ * (mm/exec), MEMLOCK, LOCKS, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only.
+ */
 static long do_prlimit(int pid, unsigned res, uint64_t unew, uint64_t uold)
 {
     if (res >= RLIM_NLIMITS)
@@ -29,6 +34,8 @@ static long do_prlimit(int pid, unsigned res, uint64_t unew, uint64_t uold)
             return -EFAULT;
         if (nl.rlim_cur > nl.rlim_max)
             return -EINVAL;
+        if (res == RLIMIT_NOFILE && nl.rlim_max > NR_OPEN_MAX)
+            return -EPERM;      /* above fs.nr_open, as Linux */
     }
     struct process *self = current_proc(), *p = self;
     if (pid < 0)
@@ -71,8 +78,7 @@ long sys_setrlimit(struct sys_call *c)
     return do_prlimit(0, (unsigned)c->arg[0], c->arg[1], 0);
 }
 
-/* CPU time of the calling process: exited threads plus the live ones. */
-static uint64_t self_runtime_ns(struct process *p)
+uint64_t proc_cpu_ns(struct process *p)
 {
     mutex_lock(&p->lock);
     uint64_t ns = p->runtime_ns;
@@ -100,7 +106,7 @@ long sys_getrusage(struct sys_call *c)
     struct process *p = current_proc();
     uint64_t ns;
     if (who == RUSAGE_SELF)
-        ns = self_runtime_ns(p);
+        ns = proc_cpu_ns(p);
     else if (who == RUSAGE_CHILDREN)
         ns = children_runtime_ns(p);
     else if (who == RUSAGE_THREAD)
@@ -119,7 +125,7 @@ long sys_times(struct sys_call *c)
 {
     struct process *p = current_proc();
     struct k_tms t = {
-        .tms_utime = (int64_t)(self_runtime_ns(p) / (NSEC_PER_SEC / USER_HZ)),
+        .tms_utime = (int64_t)(proc_cpu_ns(p) / (NSEC_PER_SEC / USER_HZ)),
         .tms_cutime = (int64_t)(children_runtime_ns(p) / (NSEC_PER_SEC / USER_HZ)),
     };
     if (c->arg[0] && copy_to_user(uptr(c->arg[0]), &t, sizeof(t)))

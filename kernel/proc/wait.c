@@ -7,6 +7,7 @@
 #include <uapi/wait.h>
 #include <uapi/resource.h>
 #include "proc/process.h"
+#include "proc/pidfd.h"
 #include "syscall/syscall.h"
 #include "signal/signal.h"
 
@@ -161,8 +162,17 @@ long sys_waitid(struct sys_call *c)
         w.sel = WSEL_PID;
     else if (type == P_PGID && id >= 0)
         w.sel = WSEL_PGID;
-    else
-        return -EINVAL;   /* FIXME: P_PIDFD needs pidfds */
+    else if (type == P_PIDFD) {
+        bool reaped = false;
+        int pid = pidfd_to_pid(id, &reaped);
+        if (pid < 0)
+            return pid;
+        if (reaped)
+            return -ECHILD;     /* already waited for */
+        w.sel = WSEL_PID;
+        w.id = pid;
+    } else
+        return -EINVAL;
     if (type == P_PGID && id == 0) {
         mutex_lock(&tasklist_lock);
         w.id = current_proc()->pgid;

@@ -192,7 +192,7 @@ static int next_signal(struct thread *th, struct ksiginfo *info, struct k_sigact
 {
     struct process *p = th->proc;
     for (;;) {
-        int sig = sig_dequeue(th, ~atomic_load(&th->sig.blocked), info);
+        int sig = signal_dequeue(th, ~atomic_load(&th->sig.blocked), info);
         if (!sig)
             return 0;
         *ka = sig_action_get(p, sig);

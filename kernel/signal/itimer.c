@@ -41,17 +41,23 @@ static void real_timer_fn(void *arg)
 static void real_timer_set(struct process *p, uint64_t value, uint64_t interval,
                            uint64_t *old_value, uint64_t *old_interval)
 {
+    mutex_lock(&p->sig.timer_mutex);  /* one setter at a time: arming never waits for a callback */
     uint64_t now = clock_monotonic_ns();
     unsigned long f = spin_lock_irqsave(&p->sig.itimer_lock);
     uint64_t d = p->sig.real_deadline;
     *old_value = d ? (d > now ? d - now : 1) : 0;
     *old_interval = p->sig.real_interval;
+    p->sig.real_deadline = 0;       /* a running callback will not re-arm */
+    spin_unlock_irqrestore(&p->sig.itimer_lock, f);
+    /* Not under itimer_lock: ktimer_cancel waits for a callback that takes it. */
     ktimer_cancel(&p->sig.real_timer);
+    f = spin_lock_irqsave(&p->sig.itimer_lock);
     p->sig.real_deadline = value ? now + value : 0;
     p->sig.real_interval = value ? interval : 0;
     if (value)
         ktimer_arm(&p->sig.real_timer, p->sig.real_deadline);
     spin_unlock_irqrestore(&p->sig.itimer_lock, f);
+    mutex_unlock(&p->sig.timer_mutex);
 }
 
 void sig_itimer_init(struct process *p)
@@ -62,8 +68,8 @@ void sig_itimer_init(struct process *p)
 void signal_process_exit(struct process *p)
 {
     uint64_t v, i;
-    /* FIXME: ktimer_cancel does not wait for a callback already running on another CPU. */
     real_timer_set(p, 0, 0, &v, &i);
+    sig_timers_delete_all(p);
 }
 
 static uint64_t tv_to_ns(const struct kernel_timeval *tv)

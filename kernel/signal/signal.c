@@ -49,6 +49,10 @@ static void proc_signal_init(struct process *p)
     spin_init(&p->sig.lock, "sig");
     spin_init(&p->sig.itimer_lock, "itimer");
     list_init(&p->sig.threads);
+    sigpending_init(&p->sig.shared);
+    list_init(&p->sig.timers);
+    p->sig.next_timer_id = 0;
+    mutex_init(&p->sig.timer_mutex);
     wq_init(&p->sig.stop_wq);
     wq_init(&p->sig.queued_wq);
     sig_itimer_init(p);
@@ -91,6 +95,8 @@ int signal_fork(struct process *np, struct process *p, uint64_t clone_flags)
 void signal_init_thread(struct thread *th, const struct thread *parent, uint64_t clone_flags)
 {
     list_init(&th->sig.node);
+    sigpending_init(&th->sig.pending);
+    th->sig.dead = false;
     th->sig.ss_flags = SS_DISABLE;
     if (!parent)
         return;
@@ -114,18 +120,45 @@ void signal_thread_attach(struct thread *th)
 void signal_thread_detach(struct thread *th)
 {
     struct process *p = th->proc;
+    struct list_head dead;
+    list_init(&dead);
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
     list_del(&th->sig.node);
     list_init(&th->sig.node);
+    th->sig.dead = true;        /* signals sent from now on are dropped */
+    sigpending_flush_locked(&th->sig.pending, ~0ULL, &dead);
+    sig_timers_forget_thread_locked(p, th);
     spin_unlock_irqrestore(&p->sig.lock, f);
+    sigqueue_free_list(&dead);
 }
 
 void signal_process_free(struct process *p)
 {
+    if (p->sig.shared.queue.next) {     /* NULL: a fork that failed before signal_fork */
+        struct list_head dead;
+        list_init(&dead);
+        unsigned long f = spin_lock_irqsave(&p->sig.lock);
+        sigpending_flush_locked(&p->sig.shared, ~0ULL, &dead);
+        spin_unlock_irqrestore(&p->sig.lock, f);
+        sigqueue_free_list(&dead);
+    }
     struct sighand *sh = p->sighand;
     if (sh && atomic_sub(&sh->refcount, 1) == 0)
         kfree(sh);
     p->sighand = NULL;
+}
+
+void signal_reset_handlers(struct process *p)
+{
+    struct sighand *sh = p->sighand;
+    unsigned long f = spin_lock_irqsave(&sh->lock);
+    for (int i = 0; i < KNSIG; i++) {
+        struct k_sigaction *a = &sh->action[i];
+        if (a->handler != SIG_IGN)
+            *a = (struct k_sigaction){ .handler = SIG_DFL };
+        a->flags = 0;
+    }
+    spin_unlock_irqrestore(&sh->lock, f);
 }
 
 void signal_exec(struct process *p, struct thread *th)
@@ -142,17 +175,10 @@ void signal_exec(struct process *p, struct thread *th)
                 kfree(old);
         }
     }
-    struct sighand *sh = p->sighand;
-    unsigned long f = spin_lock_irqsave(&sh->lock);
-    for (int i = 0; i < KNSIG; i++) {
-        struct k_sigaction *a = &sh->action[i];
-        if (a->handler != SIG_IGN)
-            *a = (struct k_sigaction){ .handler = SIG_DFL };
-        a->flags = 0;
-    }
-    spin_unlock_irqrestore(&sh->lock, f);
+    signal_reset_handlers(p);
     th->sig.ss_sp = th->sig.ss_size = 0;
     th->sig.ss_flags = SS_DISABLE;
+    sig_timers_delete_all(p);
 }
 
 /* ---- sending ---- */
@@ -197,14 +223,13 @@ void sig_start_group_stop(struct process *p)
     spin_unlock_irqrestore(&p->sig.lock, f);
 }
 
-/* Remove the signals of mask from every pending set of p; sig.lock held. */
-static void flush_locked(struct process *p, ksigset_t mask)
+void sig_flush_locked(struct process *p, ksigset_t mask, struct list_head *dead)
 {
-    atomic_store(&p->sig.shared.set, p->sig.shared.set & ~mask);
+    sigpending_flush_locked(&p->sig.shared, mask, dead);
     struct list_head *l;
     list_for_each(l, &p->sig.threads) {
         struct thread *o = list_entry(l, struct thread, sig.node);
-        atomic_store(&o->sig.pending.set, o->sig.pending.set & ~mask);
+        sigpending_flush_locked(&o->sig.pending, mask, dead);
     }
 }
 
@@ -222,55 +247,90 @@ static bool blocked_by_all_locked(struct process *p, struct thread *t, int sig)
     return !list_empty(&p->sig.threads);
 }
 
-/* Queue info for p (t NULL) or thread t. Returns true if this continued a stopped p. */
-static bool send_common(struct process *p, struct thread *t, const struct ksiginfo *info)
+bool sig_send_locked(struct process *p, struct thread *t, const struct ksiginfo *info,
+                     struct sigqueue **qp, struct list_head *dead)
 {
     int sig = info->signo;
     bool continued = false;
-    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    if (t && t->sig.dead)
+        return false;
     if (sig == SIGCONT || sig == SIGKILL) {
-        flush_locked(p, SIG_STOPSET);
+        sig_flush_locked(p, SIG_STOPSET, dead);
         continued = p->sig.group_stop;
         atomic_store(&p->sig.group_stop, false);
         wq_wake_all(&p->sig.stop_wq);
     } else if (SIG_STOPSET & sigbit(sig)) {
-        flush_locked(p, sigbit(SIGCONT));
+        sig_flush_locked(p, sigbit(SIGCONT), dead);
     }
     bool drop = sig_ignored(p, sig) && !blocked_by_all_locked(p, t, sig);
     if (!drop && !__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE)) {
         struct sigpending *sp = t ? &t->sig.pending : &p->sig.shared;
-        if (!(sp->set & sigbit(sig))) {
-            sp->info[sig - 1] = *info;
-            atomic_store(&sp->set, sp->set | sigbit(sig));
+        if (qp && *qp) {
+            sigpending_add_locked(sp, *qp);     /* every instance queues */
+            *qp = NULL;
+        } else if (sig >= SIGRTMIN) {
+            atomic_store(&sp->set, sp->set | sigbit(sig));  /* no entry: the info is lost */
+        } else if (!(sp->set & sigbit(sig))) {
+            sigpending_add_info_locked(sp, info);   /* standard signals coalesce */
         }
         wake_takers_locked(p, t, sig);
         wq_wake_all(&p->sig.queued_wq);     /* blocked signals too: signalfd reads them */
     }
-    spin_unlock_irqrestore(&p->sig.lock, f);
     return continued && sig == SIGCONT;
 }
 
-void signal_send_proc_locked(struct process *p, const struct ksiginfo *info)
+/*
+ * Queue info for p (t NULL) or thread t. *cont is set if this continued a
+ * stopped p. Real-time signals get a queue entry charged to p's user; 0 or
+ * -EAGAIN when none can be had and the sender chose si_code (Linux's rule).
+ */
+static int send_common(struct process *p, struct thread *t, const struct ksiginfo *info, bool *cont)
 {
-    if (p->state != PROC_ALIVE)
-        return;
-    if (send_common(p, NULL, info))
-        sig_notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
+    struct sigqueue *q = NULL;
+    struct list_head dead;
+    list_init(&dead);
+    if (info->signo >= SIGRTMIN) {
+        q = sigqueue_alloc(p, info);
+        if (!q && info->code != SI_USER)
+            return -EAGAIN;
+    }
+    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    *cont = sig_send_locked(p, t, info, &q, &dead);
+    spin_unlock_irqrestore(&p->sig.lock, f);
+    sigqueue_free(q);           /* not queued (dropped) */
+    sigqueue_free_list(&dead);
+    return 0;
 }
 
-void signal_send_thread(struct thread *t, const struct ksiginfo *info)
+int signal_send_proc_locked(struct process *p, const struct ksiginfo *info)
 {
-    if (send_common(t->proc, t, info)) {
+    if (p->state != PROC_ALIVE)
+        return 0;
+    bool cont = false;
+    int r = send_common(p, NULL, info, &cont);
+    if (cont)
+        sig_notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
+    return r;
+}
+
+int signal_send_thread(struct thread *t, const struct ksiginfo *info)
+{
+    bool cont = false;
+    int r = send_common(t->proc, t, info, &cont);
+    if (cont) {
         mutex_lock(&tasklist_lock);
         sig_notify_parent_locked(t->proc, CLD_CONTINUED, SIGCONT);
         mutex_unlock(&tasklist_lock);
     }
+    return r;
 }
 
-/* Called from the itimer callback (interrupt context): no mutex may be taken. */
+/* Called from the itimer callback (interrupt context): standard signals only, no mutex, no heap. */
 void signal_send_proc_irq(struct process *p, const struct ksiginfo *info)
 {
-    (void)send_common(p, NULL, info);
+    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    (void)sig_send_locked(p, NULL, info, NULL, NULL);
+    spin_unlock_irqrestore(&p->sig.lock, f);
 }
 
 void signal_send_current(int sig)
@@ -278,7 +338,8 @@ void signal_send_current(int sig)
     struct ksiginfo si;
     ksiginfo_user(&si, sig, SI_USER);
     struct thread *th = thread_current();
-    (void)send_common(th->proc, th, &si);
+    bool cont;
+    (void)send_common(th->proc, th, &si, &cont);
 }
 
 void signal_force_fault(struct thread *th, int sig, int code, uint64_t addr)
@@ -294,8 +355,7 @@ void signal_force_fault(struct thread *th, int sig, int code, uint64_t addr)
     spin_unlock(&p->sighand->lock);
     if (blocked)
         atomic_store(&th->sig.blocked, th->sig.blocked & ~sigbit(sig));
-    th->sig.pending.info[sig - 1] = si;
-    atomic_store(&th->sig.pending.set, th->sig.pending.set | sigbit(sig));
+    sigpending_add_info_locked(&th->sig.pending, &si);
     spin_unlock_irqrestore(&p->sig.lock, f);
 }
 
@@ -363,7 +423,7 @@ ksigset_t signal_pending_set_current(void)
 
 int signal_dequeue_current(ksigset_t mask, struct ksiginfo *out)
 {
-    return sig_dequeue(thread_current(), mask & ~SIG_UNBLOCKABLE, out);
+    return signal_dequeue(thread_current(), mask & ~SIG_UNBLOCKABLE, out);
 }
 
 bool signal_fatal_pending_current(void)
@@ -409,30 +469,21 @@ void sig_set_real_blocked(struct thread *th, ksigset_t mask)
     spin_unlock_irqrestore(&p->sig.lock, f);
 }
 
-static int take_lowest(struct sigpending *sp, ksigset_t mask, struct ksiginfo *out)
+int sig_dequeue_locked(struct thread *th, ksigset_t mask, struct ksiginfo *out, struct list_head *dead)
 {
-    ksigset_t ready = sp->set & mask;
-    if (!ready)
-        return 0;
-    /* SIGKILL first, then the lowest number (synchronous faults are low numbers). */
-    int sig = (ready & sigbit(SIGKILL)) ? SIGKILL : __builtin_ctzll(ready) + 1;
-    *out = sp->info[sig - 1];
-    atomic_store(&sp->set, sp->set & ~sigbit(sig));
-    return sig;
+    int sig = sigpending_take_locked(&th->sig.pending, mask, out, dead);
+    return sig ? sig : sigpending_take_locked(&th->proc->sig.shared, mask, out, dead);
 }
 
-int sig_dequeue_locked(struct thread *th, ksigset_t mask, struct ksiginfo *out)
-{
-    int sig = take_lowest(&th->sig.pending, mask, out);
-    return sig ? sig : take_lowest(&th->proc->sig.shared, mask, out);
-}
-
-int sig_dequeue(struct thread *th, ksigset_t mask, struct ksiginfo *out)
+int signal_dequeue(struct thread *th, ksigset_t mask, struct ksiginfo *out)
 {
     struct process *p = th->proc;
+    struct list_head dead;
+    list_init(&dead);
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
-    int sig = sig_dequeue_locked(th, mask, out);
+    int sig = sig_dequeue_locked(th, mask, out, &dead);
     spin_unlock_irqrestore(&p->sig.lock, f);
+    sigqueue_free_list(&dead);
     return sig;
 }
 

@@ -25,14 +25,20 @@ void signal_thread_detach(struct thread *th);
 void signal_process_exit(struct process *p);
 /* Free p's signal state (process_free). */
 void signal_process_free(struct process *p);
+/* Caught signals go back to SIG_DFL, ignored ones stay (exec, clone3 CLONE_CLEAR_SIGHAND); p's own sighand. */
+void signal_reset_handlers(struct process *p);
 /* execve succeeded: caught signals go back to SIG_DFL, the altstack is cleared. */
 void signal_exec(struct process *p, struct thread *th);
 
 /* ---- sending ---- */
-/* Queue info for process p (any thread may take it); tasklist_lock held. 0 always (p alive). */
-void signal_send_proc_locked(struct process *p, const struct ksiginfo *info);
-/* Queue info for thread t (t alive: its process lock or tasklist_lock held by the caller). */
-void signal_send_thread(struct thread *t, const struct ksiginfo *info);
+/*
+ * Queue info for process p (any thread may take it); tasklist_lock held.
+ * 0, or -EAGAIN when a real-time signal with a sender-chosen si_code (not
+ * SI_USER) cannot be queued (RLIMIT_SIGPENDING, memory), as Linux.
+ */
+int signal_send_proc_locked(struct process *p, const struct ksiginfo *info);
+/* Queue info for thread t (t alive: its process lock or tasklist_lock held). 0 or -EAGAIN as above. */
+int signal_send_thread(struct thread *t, const struct ksiginfo *info);
 /* A kernel-generated signal for the calling thread (SIGPIPE, SIGXFSZ...). */
 void signal_send_current(int sig);
 /* A synchronous fault: forced through even if blocked or ignored (reset to default then). */
@@ -50,6 +56,14 @@ int signal_kill_pgrp(int pgrp, int sig);
 bool signal_blocked_or_ignored_current(int sig);
 
 /* ---- sleeping ---- */
+/*
+ * Take the lowest pending signal of mask for th (its own pending set first,
+ * then the process's): the signal number with *out filled, or 0 if none.
+ * Real-time signals come out one queued instance at a time, oldest first.
+ * Takes the process's sig.lock; task context. For signalfd and sigtimedwait.
+ */
+int signal_dequeue(struct thread *th, ksigset_t mask, struct ksiginfo *out);
+
 /* Is SIGKILL pending for the calling thread (for killable, otherwise uninterruptible waits)? */
 bool signal_fatal_pending_current(void);
 /* Should the calling thread stop sleeping (an unblocked signal, a stop or a fatal exit is pending)?

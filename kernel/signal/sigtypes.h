@@ -24,10 +24,32 @@ struct ksiginfo {
     uint64_t value;             /* si_value (rt_sigqueueinfo), raw bytes 24..31 */
 };
 
-/* A set of pending signals. FIXME: real-time signals do not queue more than one instance. */
+struct posix_timer;
+
+/*
+ * One queued instance of a real-time signal. Allocated by the sender (task
+ * context) and charged to the receiver's real uid against RLIMIT_SIGPENDING,
+ * or preallocated by a POSIX timer (then owned by the timer, never freed at
+ * dequeue).
+ */
+struct sigqueue {
+    struct list_head node;      /* in sigpending.queue; guarded by the process's sig.lock */
+    struct ksiginfo info;
+    uint32_t uid;               /* the user charged; immutable */
+    bool queued;                /* guarded by sig.lock */
+    int32_t overrun;            /* timer expiries while queued; guarded by sig.lock */
+    struct posix_timer *timer;  /* owner, or NULL (freed when dequeued); guarded by sig.lock */
+};
+
+/*
+ * A set of pending signals: standard signals coalesce into one instance
+ * (info[]); every instance of a real-time signal is queued in order.
+ */
 struct sigpending {
     ksigset_t set;              /* written under the process's sig.lock, read atomically */
-    struct ksiginfo info[KNSIG];
+    ksigset_t legacy;           /* standard signals with an instance in info[]; guarded by sig.lock */
+    struct ksiginfo info[SIGRTMIN - 1];     /* signals 1..31 */
+    struct list_head queue;     /* struct sigqueue: real-time signals, and timers' standard ones */
 };
 
 /* Signal actions: shared by CLONE_SIGHAND, copied by fork, reset by exec. */
@@ -51,6 +73,9 @@ struct proc_signal {
     bool group_stop;            /* the process is stopped; guarded by lock, read atomically */
     struct waitqueue stop_wq;   /* stopped threads sleep here */
     struct waitqueue queued_wq; /* woken whenever a signal is queued (signalfd readers, pollers) */
+    struct list_head timers;    /* POSIX timers (posix_timer.node); guarded by lock */
+    int next_timer_id;          /* guarded by lock */
+    struct mutex timer_mutex;   /* serialises timer and itimer arming/deletion (taken before lock) */
 
     spinlock_t itimer_lock;     /* guards the ITIMER_REAL fields */
     struct ktimer real_timer;
@@ -69,6 +94,7 @@ struct thread_signal {
     struct list_head node;      /* in proc_signal.threads */
     uint64_t ss_sp, ss_size;    /* sigaltstack; owner only */
     uint32_t ss_flags;          /* SS_DISABLE or 0 (| SS_AUTODISARM) */
+    bool dead;                  /* detached at exit: takes no more signals; guarded by sig.lock */
 };
 
 #endif

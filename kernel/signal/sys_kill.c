@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Sending signals from user space: kill, tkill, tgkill, rt_sigqueueinfo.
+// Sending signals from user space: kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo.
 #include <ostd/user.h>
 #include <uapi/errno.h>
 #include "proc/process.h"
@@ -11,15 +11,14 @@ long sys_kill(struct sys_call *c);
 long sys_tkill(struct sys_call *c);
 long sys_tgkill(struct sys_call *c);
 long sys_rt_sigqueueinfo(struct sys_call *c);
+long sys_rt_tgsigqueueinfo(struct sys_call *c);
 
 /* Send to one process after the permission check; sig 0 only checks. tasklist_lock held. */
 static int send_one_locked(struct process *p, const struct ksiginfo *si)
 {
     if (!signal_may_send_locked(p))
         return -EPERM;
-    if (si->signo)
-        signal_send_proc_locked(p, si);
-    return 0;
+    return si->signo ? signal_send_proc_locked(p, si) : 0;
 }
 
 /* Every process of group pgid (pgid < 0: all but init and the caller). tasklist_lock held. */
@@ -81,7 +80,7 @@ static long do_tkill(int tgid, int tid, const struct ksiginfo *si)
         if (t) {
             r = signal_may_send_locked(p) ? 0 : -EPERM;
             if (!r && si->signo)
-                signal_send_thread(t, si);
+                r = signal_send_thread(t, si);
         }
         mutex_unlock(&p->lock);
         if (t || tgid > 0)
@@ -111,23 +110,53 @@ long sys_tgkill(struct sys_call *c)
     return do_tkill(tgid, tid, &si);
 }
 
+/*
+ * A siginfo from user space: only the kernel may claim SI_USER, SI_TKILL or
+ * kernel codes when the target is not the caller itself (target_tid: the
+ * thread the call names, as Linux compares it). The sender's pid, uid and
+ * value are carried as given (si_pid/si_uid/si_value share their slots with
+ * the timer and other layouts).
+ */
+static long queueinfo_from_user(struct ksiginfo *si, int sig, uint64_t uinfo, int target_tid)
+{
+    struct k_siginfo ui;
+    if (copy_from_user(&ui, uptr(uinfo), sizeof(ui)))
+        return -EFAULT;
+    if ((ui.si_code >= 0 || ui.si_code == SI_TKILL) && target_tid != thread_current()->tid)
+        return -EPERM;
+    *si = (struct ksiginfo){ .signo = sig, .code = ui.si_code, .pid = ui.u.kill.pid,
+                             .uid = ui.u.kill.uid, .value = ui.u.kill.value };
+    return 0;
+}
+
 long sys_rt_sigqueueinfo(struct sys_call *c)
 {
     int pid = (int)c->arg[0], sig = (int)c->arg[1];
-    struct k_siginfo ui;
-    if (copy_from_user(&ui, uptr(c->arg[2]), sizeof(ui)))
-        return -EFAULT;
+    struct ksiginfo si;
+    long r = queueinfo_from_user(&si, sig, c->arg[2], pid);
+    if (r)
+        return r;
+    if (pid <= 0)
+        return -ESRCH;      /* no process group or broadcast form, as Linux */
+    mutex_lock(&tasklist_lock);
+    struct process *p = proc_find_locked(pid);
+    r = !p ? -ESRCH : sig < 0 || sig > KNSIG ? -EINVAL : send_one_locked(p, &si);
+    mutex_unlock(&tasklist_lock);
+    return r;
+}
+
+long sys_rt_tgsigqueueinfo(struct sys_call *c)
+{
+    int tgid = (int)c->arg[0], tid = (int)c->arg[1], sig = (int)c->arg[2];
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    struct ksiginfo si;
+    long r = queueinfo_from_user(&si, sig, c->arg[3], tid);
+    if (r)
+        return r;
     if (sig < 0 || sig > KNSIG)
         return -EINVAL;
-    /* Only the kernel may claim SI_USER or kernel codes for another process. */
-    if ((ui.si_code >= 0 || ui.si_code == SI_TKILL) && pid != current_proc()->pid)
-        return -EPERM;
-    struct ksiginfo si;
-    ksiginfo_user(&si, sig, ui.si_code);
-    si.value = ui.u.kill.value;
-    if (pid <= 0)
-        return -ESRCH;  /* FIXME: Linux treats pid <= 0 like kill_proc_info (ESRCH for most) */
-    return do_kill(pid, &si);
+    return do_tkill(tgid, tid, &si);
 }
 
 /* Kernel-originated signal to every live process of group pgrp (the TTY's job-control keys). */

@@ -22,14 +22,12 @@ long sys_sigaltstack(struct sys_call *c);
 /* Drop sig from every pending set of p (it became ignored); takes sig.lock. */
 static void discard_pending(struct process *p, int sig)
 {
+    struct list_head dead;
+    list_init(&dead);
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
-    atomic_store(&p->sig.shared.set, p->sig.shared.set & ~sigbit(sig));
-    struct list_head *l;
-    list_for_each(l, &p->sig.threads) {
-        struct thread *o = list_entry(l, struct thread, sig.node);
-        atomic_store(&o->sig.pending.set, o->sig.pending.set & ~sigbit(sig));
-    }
+    sig_flush_locked(p, sigbit(sig), &dead);
     spin_unlock_irqrestore(&p->sig.lock, f);
+    sigqueue_free_list(&dead);
 }
 
 long sys_rt_sigaction(struct sys_call *c)
@@ -120,7 +118,7 @@ long sys_pause(struct sys_call *c)
 static long timedwait(struct thread *th, ksigset_t set, bool has_timeout, uint64_t timeout_ns,
                       struct ksiginfo *info)
 {
-    int sig = sig_dequeue(th, set, info);
+    int sig = signal_dequeue(th, set, info);
     if (sig)
         return sig;
     if (has_timeout && timeout_ns == 0)
@@ -133,7 +131,7 @@ static long timedwait(struct thread *th, ksigset_t set, bool has_timeout, uint64
     bool intr = signal_sleep_ns(has_timeout ? timeout_ns : 0, &left);
     sig_set_blocked(th, old);
     sig_set_real_blocked(th, 0);
-    sig = sig_dequeue(th, set, info);
+    sig = signal_dequeue(th, set, info);
     if (sig)
         return sig;
     return intr ? -EINTR : -EAGAIN;

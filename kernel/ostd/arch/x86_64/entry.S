@@ -180,7 +180,22 @@ clear_user_fixup:
     mov %rcx, %rax
     ret
 
+// int cmpxchg_user_raw(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur):
+// 0 with *cur = the value found (== old if new was stored), 1 on a fault.
+    .globl cmpxchg_user_raw
+cmpxchg_user_raw:
+    mov %esi, %eax
+cmpxchg_user_insn:
+    lock cmpxchg %edx, (%rdi)
+    mov %eax, (%rcx)
+    xor %eax, %eax
+    ret
+cmpxchg_user_fixup:
+    mov $1, %eax
+    ret
+
     .section .extable, "a"
     .balign 8
+    .quad cmpxchg_user_insn, cmpxchg_user_fixup
     .quad copy_user_insn, copy_user_fixup
     .quad clear_user_insn, clear_user_fixup

@@ -13,6 +13,12 @@
 int copy_from_user(void *dst, uptr_t src, size_t len) __must_check;
 int copy_to_user(uptr_t dst, const void *src, size_t len) __must_check;
 int clear_user(uptr_t dst, size_t len) __must_check;
+/*
+ * Atomically: if the aligned 32-bit user word at addr equals old, store new.
+ * *cur gets the value found (old when the store happened). 0, or -EFAULT
+ * (unmapped, outside the user half, or not 4-byte aligned).
+ */
+int user_cmpxchg_u32(uptr_t addr, uint32_t old, uint32_t new, uint32_t *cur) __must_check;
 /* Copy a NUL-terminated string of at most max-1 bytes; returns its length, -EFAULT or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, uptr_t src, size_t max) __must_check;
 /* True if [p, p+len) lies entirely in the user half. */
