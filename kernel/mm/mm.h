@@ -12,10 +12,11 @@ struct file;
 struct anon_shared;
 
 enum {
-    VMA_SHARED    = 1,   /* MAP_SHARED: pages live in vma->shm and are shared across fork */
+    VMA_SHARED    = 1,   /* MAP_SHARED: pages live in vma->shm or the file's page cache, shared across fork */
     VMA_GROWSDOWN = 2,
     VMA_STACK     = 4,
     VMA_BRK       = 8,
+    VMA_NOWRITE   = 16,  /* a shared mapping of a file not open for writing: PROT_WRITE is refused */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
@@ -25,8 +26,8 @@ struct vma {
     unsigned prot, flags;
     struct anon_shared *shm;    /* VMA_SHARED: backing object (a reference) */
     uint64_t shm_pgoff;         /* page index in shm of start */
-    struct file *file;          /* private file mapping (a reference), or NULL for anonymous */
-    uint64_t file_off;          /* file offset of start */
+    struct file *file;          /* file mapping (a reference), or NULL for anonymous */
+    uint64_t file_off;          /* file offset of start (page-aligned) */
 };
 
 /* Address space of one or more threads (CLONE_VM shares it). */
@@ -51,6 +52,13 @@ void mm_put(struct mm *mm);
  * For exec and mmap; takes mm->lock itself. Returns 0 or -ENOMEM.
  */
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags) __must_check;
+/*
+ * Map [start, end) of file f from offset off (page-aligned) as a new VMA
+ * (replacing whatever was there): private (copy-on-write) unless flags has
+ * VMA_SHARED. Takes its own file reference and mm->lock. 0 or -ENOMEM.
+ */
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
+                struct file *f, uint64_t off) __must_check;
 /* Fault in page va of mm for writing and return its frame (a new reference), for the loader. */
 struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_check;
 /*

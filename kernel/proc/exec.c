@@ -14,6 +14,8 @@
 #include "proc/process.h"
 #include "mm/mm.h"
 #include "fs/vfs.h"
+#include "signal/sigtypes.h"
+#include "proc/cred.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
 #define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
@@ -62,7 +64,9 @@ static int load_segment(struct mm *mm, const struct exec_image *img, const Elf64
     return err;
 }
 
-static int load_segments(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t bias)
+/* Map every PT_LOAD of img at bias; *end is where the last one ends (the program break starts there). */
+static int load_segments(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t bias,
+                         uint64_t *end)
 {
     uint64_t mapped_end = 0;
     for (unsigned i = 0; i < info->ehdr.e_phnum; i++) {
@@ -79,7 +83,7 @@ static int load_segments(struct mm *mm, const struct exec_image *img, const stru
         if (r)
             return r;
     }
-    mm_set_brk_start(mm, mapped_end);
+    *end = mapped_end;
     return 0;
 }
 
@@ -117,22 +121,43 @@ static void push_strings(struct stack_writer *w, char *const v[], int n, uint64_
         addrs[i] = push_bytes(w, v[i], strlen(v[i]) + 1);
 }
 
-struct auxv_in { uint64_t phdr, phnum, entry, execfn, random, platform; };
+struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform; };
+
+/* Smallest alternate stack a signal frame fits in (the frame deliver.c builds plus alignment slack). */
+#define SIGFRAME_MIN (UCTX_FPU_FXSAVE_SIZE + 64 + sizeof(struct k_rt_sigframe) + 32)
+
+/* The auxiliary vector in Linux's order (no AT_SYSINFO_EHDR: Keel has no vDSO yet). */
+static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
+{
+    struct process *p = current_proc();
+    mutex_lock(&p->lock);
+    const struct cred *c = p->cred;
+    uint64_t uid = c->uid, euid = c->euid, gid = c->gid, egid = c->egid;
+    mutex_unlock(&p->lock);
+    uint64_t v[] = {
+        AT_MINSIGSTKSZ, SIGFRAME_MIN, AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
+        AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
+        AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
+        AT_SECURE, 0,   /* FIXME: set-id executables are not honoured, so nothing is ever secure */
+        AT_RANDOM, a->random, AT_HWCAP2, 0, AT_EXECFN, a->execfn, AT_PLATFORM, a->platform,
+        AT_NULL, 0,
+    };
+    memcpy(aux, v, sizeof(v));
+    return ARRAY_SIZE(v);
+}
+
+#define AUXV_MAX 48
 
 static void push_vector(struct stack_writer *w, const struct auxv_in *a, int argc,
                         const uint64_t *argvp, int envc, const uint64_t *envpp)
 {
-    uint64_t aux[] = {
-        AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
-        AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, a->entry,
-        AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_SECURE, 0,
-        AT_CLKTCK, 100, AT_HWCAP, cpu_hwcap(), AT_RANDOM, a->random,
-        AT_PLATFORM, a->platform, AT_EXECFN, a->execfn, AT_NULL, 0,
-    };
-    uint64_t words = ARRAY_SIZE(aux) + (uint64_t)envc + 1 + (uint64_t)argc + 1 + 1;
+    uint64_t aux[AUXV_MAX];
+    size_t naux = fill_auxv(aux, a);
+    uint64_t words = naux + (uint64_t)envc + 1 + (uint64_t)argc + 1 + 1;
     w->sp = ALIGN_DOWN(w->sp - words * 8, 16) + words * 8;   /* rsp ends 16-byte aligned */
     uint64_t zero = 0, argc64 = (uint64_t)argc;
-    push_bytes(w, aux, sizeof(aux));
+    push_bytes(w, aux, naux * 8);
     push_bytes(w, &zero, 8);
     for (int i = envc - 1; i >= 0; i--)
         push_bytes(w, &envpp[i], 8);
@@ -142,6 +167,12 @@ static void push_vector(struct stack_writer *w, const struct auxv_in *a, int arg
     push_bytes(w, &argc64, 8);
 }
 
+/*
+ * The initial stack as Linux lays it out, from the top: a zero word, the
+ * file name (AT_EXECFN), the environment strings, the argument strings,
+ * (16-byte aligned) the platform string, 16 random bytes (AT_RANDOM), then
+ * argc, argv[], NULL, envp[], NULL, auxv, with rsp 16-byte aligned at argc.
+ */
 static int build_stack(struct user_context *uc, const struct exec_image *img, struct auxv_in *a,
                        char *const argv[], char *const envp[])
 {
@@ -153,13 +184,13 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     if (!argvp)
         return -ENOMEM;
     uint64_t *envpp = argvp + argc + 1;
-    struct stack_writer w = { .sp = STACK_TOP, .floor = STACK_TOP - MAX_ARG_BYTES - 64 * 1024 };
+    struct stack_writer w = { .sp = STACK_TOP - 8, .floor = STACK_TOP - MAX_ARG_BYTES - 64 * 1024 };
     a->execfn = push_bytes(&w, img->path, strlen(img->path) + 1);
     push_strings(&w, envp, envc, envpp);
     push_strings(&w, argv, argc, argvp);
+    w.sp = ALIGN_DOWN(w.sp, 16);
     a->platform = push_bytes(&w, "x86_64", 7);
     uint64_t rnd[2] = { cpu_random_u64(), cpu_random_u64() };
-    w.sp = ALIGN_DOWN(w.sp, 16);
     a->random = push_bytes(&w, rnd, sizeof(rnd));
     push_vector(&w, a, argc, argvp, envc, envpp);
     kfree(argvp);
@@ -167,28 +198,51 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
         return w.err;
     memset(&uc->regs, 0, sizeof(uc->regs));
     uc->regs.rsp = w.sp;
-    uc->regs.rip = a->entry;
+    uc->regs.rip = a->start;
     uc->fs_base = 0;
     uc->gs_base = 0;
     return 0;
 }
 
-/* Build the new image in mm (already the current task's address space). */
-static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_image *img,
-                     const struct elf_info *info, char *const argv[], char *const envp[])
+/* Map the interpreter: an ET_DYN one goes where a fresh mmap would (top-down below the mmap base). */
+static int load_interp(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t *bias)
 {
-    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE : 0;
-    int r = load_segments(mm, img, info, bias);
+    *bias = 0;
+    if (info->ehdr.e_type == ET_DYN) {
+        mutex_lock(&mm->lock);
+        uint64_t at = mm_find_gap_locked(mm, info->load_end - info->load_start, 0);
+        mutex_unlock(&mm->lock);
+        if (!at)
+            return -ENOMEM;
+        *bias = at - info->load_start;
+    }
+    uint64_t end;
+    return load_segments(mm, img, info, *bias, &end);
+}
+
+/* Build the new image in mm (already the current task's address space). */
+static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_prog *prog,
+                     char *const argv[], char *const envp[])
+{
+    const struct elf_info *info = &prog->info;
+    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE - info->load_start : 0, end, ibias = 0;
+    int r = load_segments(mm, &prog->img, info, bias, &end);
+    if (!r)
+        mm_set_brk_start(mm, end);
     if (!r)
         r = map_stack(mm);
+    if (!r && prog->interp.data)
+        r = load_interp(mm, &prog->interp, &prog->interp_info, &ibias);
     if (r)
         return r;
     struct auxv_in a = {
         .phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0,
         .phnum = info->ehdr.e_phnum,
         .entry = info->ehdr.e_entry + bias,
+        .base = prog->interp.data ? ibias : 0,
+        .start = prog->interp.data ? prog->interp_info.ehdr.e_entry + ibias : info->ehdr.e_entry + bias,
     };
-    return build_stack(uc, img, &a, argv, envp);
+    return build_stack(uc, &prog->img, &a, argv, envp);
 }
 
 #define EXEC_MAX_FILE (64UL << 20)
@@ -248,15 +302,15 @@ static void set_exec_info(struct process *p, struct file *exe, char *const argv[
 }
 
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
-static int switch_mm(struct process *p, struct user_context *uc, const struct exec_image *img,
-                     const struct elf_info *info, char *const argv[], char *const envp[])
+static int switch_mm(struct process *p, struct user_context *uc, const struct exec_prog *prog,
+                     char *const argv[], char *const envp[])
 {
     struct mm *nmm = mm_create();
     if (!nmm)
         return -ENOMEM;
     struct user_context saved = *uc;
     task_set_vm_space(nmm->vs);
-    int r = exec_load(nmm, uc, img, info, argv, envp);
+    int r = exec_load(nmm, uc, prog, argv, envp);
     mutex_lock(&p->lock);
     struct mm *old = p->mm;
     if (r) {
@@ -266,37 +320,64 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     } else {
         p->mm = nmm;
         p->did_exec = true;
-        const char *base = strrchr(img->path, '/');
-        strlcpy(p->comm, base ? base + 1 : img->path, sizeof(p->comm));
+        const char *base = strrchr(prog->img.path, '/');
+        strlcpy(p->comm, base ? base + 1 : prog->img.path, sizeof(p->comm));
     }
     mutex_unlock(&p->lock);
     mm_put(old);
     return r;
 }
 
+/*
+ * Read and check the program's PT_INTERP interpreter as Linux does: the path
+ * must be NUL-terminated (ENOEXEC); opening it gives ENOENT, EACCES...; a
+ * short file EIO; a file that is not an x86-64 ELF image ELIBBAD.
+ */
+static int read_interp(struct exec_prog *prog)
+{
+    const struct elf_info *info = &prog->info;
+    const char *ipath = (const char *)prog->img.data + info->interp_offset;
+    if (elf_check_interp_path(ipath, info->interp_size))
+        return -ENOEXEC;
+    struct file *f;
+    uint64_t size;
+    uint8_t *buf;
+    int r = read_whole(ipath, &buf, &size, &f);
+    if (r)
+        return r == -ENOEXEC ? -EIO : r;   /* an empty file: the header read comes up short */
+    file_put(f);
+    prog->interp = (struct exec_image){ buf, size, ipath };
+    if (size < sizeof(Elf64_Ehdr))
+        return -EIO;
+    Elf64_Ehdr eh;
+    if (elf_check_header(buf, size, size, &eh) || elf_parse(buf, size, size, &prog->interp_info))
+        return -ELIBBAD;
+    return 0;
+}
+
 int exec_file(struct process *p, struct user_context *uc, const char *path,
               char *const argv[], char *const envp[])
 {
-    uint8_t *buf;
-    uint64_t size;
+    struct exec_prog prog = { 0 };
     struct file *exe;
+    uint64_t size;
+    uint8_t *buf;
     int r = read_whole(path, &buf, &size, &exe);
     if (r)
         return r;
-    struct elf_info info;
-    r = elf_parse(buf, size, size, &info);
-    if (!r && info.has_interp)
-        r = -ENOEXEC;   /* FIXME: PT_INTERP (the dynamic loader) is not loaded yet */
+    prog.img = (struct exec_image){ buf, size, path };
+    r = elf_parse(buf, size, size, &prog.info);
+    if (!r && prog.info.has_interp)
+        r = read_interp(&prog);
     if (!r && __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) > 1)
         r = proc_kill_other_threads();
-    if (!r) {
-        struct exec_image img = { buf, size, path };
-        r = switch_mm(p, uc, &img, &info, argv, envp);
-    }
+    if (!r)
+        r = switch_mm(p, uc, &prog, argv, envp);
     if (!r)
         set_exec_info(p, exe, argv, envp);
     else
         file_put(exe);
     kfree(buf);
+    kfree((void *)prog.interp.data);
     return r;
 }

@@ -4,6 +4,7 @@
 #define KEEL_PROC_EXEC_H
 
 #include <ostd/types.h>
+#include <lib/elf.h>
 
 struct user_context;
 struct process;
@@ -14,12 +15,21 @@ struct exec_image {
     const char *path;      /* for AT_EXECFN */
 };
 
+/* A program being executed: the file and, when it has PT_INTERP, its interpreter. */
+struct exec_prog {
+    struct exec_image img;
+    struct elf_info info;
+    struct exec_image interp;       /* data NULL when there is none */
+    struct elf_info interp_info;
+};
+
 /*
  * Open path through the VFS and replace p's address space (p is the calling
  * thread's process) with a fresh mm holding the program, its stack (argv,
  * envp, auxv) and an empty heap; uc is set for the program start. On error
  * the old address space and registers are left in place. Returns 0 or
- * -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, -E2BIG, -EFAULT.
+ * -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, -E2BIG, -EFAULT, and for a bad
+ * interpreter -ELIBBAD or -EIO.
  */
 int exec_file(struct process *p, struct user_context *uc, const char *path,
               char *const argv[], char *const envp[]) __must_check;

@@ -29,6 +29,9 @@
 #define MAP_HUGETLB         0x40000
 #define MAP_SYNC            0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED   0x4000000
+#define MAP_HUGE_SHIFT      26
+#define MAP_HUGE_MASK       (0x3fU << MAP_HUGE_SHIFT)
 
 #define MREMAP_MAYMOVE   1
 #define MREMAP_FIXED     2
