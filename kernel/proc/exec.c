@@ -10,7 +10,9 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
+#include <uapi/fcntl.h>
 #include "proc/exec.h"
+#include "proc/exec_script.h"
 #include "proc/process.h"
 #include "mm/mm.h"
 #include "fs/vfs.h"
@@ -21,7 +23,7 @@
 #define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
 #define STACK_BOTTOM  (STACK_TOP - STACK_SIZE)
 #define PIE_BASE      0x0000555555554000ULL
-#define MAX_ARG_BYTES (128 * 1024)
+#define MAX_ARG_BYTES ((2UL << 20) + 8192)   /* execve's 2 MiB limit plus what "#!" interpreters add */
 
 static unsigned seg_prot(uint32_t flags)
 {
@@ -178,13 +180,13 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
 {
     size_t bytes = 0;
     int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
-    if (bytes > MAX_ARG_BYTES || argc > 4096 || envc > 4096)
+    if (bytes + ((size_t)argc + (size_t)envc) * 8 > MAX_ARG_BYTES)
         return -E2BIG;
     uint64_t *argvp = kcalloc((size_t)argc + (size_t)envc + 2, sizeof(uint64_t));
     if (!argvp)
         return -ENOMEM;
     uint64_t *envpp = argvp + argc + 1;
-    struct stack_writer w = { .sp = STACK_TOP - 8, .floor = STACK_TOP - MAX_ARG_BYTES - 64 * 1024 };
+    struct stack_writer w = { .sp = STACK_TOP - 8, .floor = STACK_TOP - 2 * MAX_ARG_BYTES - 64 * 1024 };
     a->execfn = push_bytes(&w, img->path, strlen(img->path) + 1);
     push_strings(&w, envp, envc, envpp);
     push_strings(&w, argv, argc, argvp);
@@ -247,10 +249,11 @@ static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_p
 
 #define EXEC_MAX_FILE (64UL << 20)
 
-static int read_whole(const char *path, uint8_t **out, uint64_t *size_out, struct file **exe)
+static int read_whole(int dirfd, const char *path, unsigned at_flags, uint8_t **out, uint64_t *size_out,
+                      struct file **exe)
 {
     struct file *f;
-    int r = vfs_open_exec(path, &f);
+    int r = vfs_open_exec_at(dirfd, path, at_flags, &f);
     if (r)
         return r;
     uint64_t size = file_size(f);
@@ -303,7 +306,7 @@ static void set_exec_info(struct process *p, struct file *exe, char *const argv[
 
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
 static int switch_mm(struct process *p, struct user_context *uc, const struct exec_prog *prog,
-                     char *const argv[], char *const envp[])
+                     const char *filename, char *const argv[], char *const envp[])
 {
     struct mm *nmm = mm_create();
     if (!nmm)
@@ -320,8 +323,8 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     } else {
         p->mm = nmm;
         p->did_exec = true;
-        const char *base = strrchr(prog->img.path, '/');
-        strlcpy(p->comm, base ? base + 1 : prog->img.path, sizeof(p->comm));
+        const char *base = strrchr(filename, '/');
+        strlcpy(p->comm, base ? base + 1 : filename, sizeof(p->comm));
     }
     mutex_unlock(&p->lock);
     mm_put(old);
@@ -342,7 +345,7 @@ static int read_interp(struct exec_prog *prog)
     struct file *f;
     uint64_t size;
     uint8_t *buf;
-    int r = read_whole(ipath, &buf, &size, &f);
+    int r = read_whole(AT_FDCWD, ipath, 0, &buf, &size, &f);
     if (r)
         return r == -ENOEXEC ? -EIO : r;   /* an empty file: the header read comes up short */
     file_put(f);
@@ -355,29 +358,105 @@ static int read_interp(struct exec_prog *prog)
     return 0;
 }
 
-int exec_file(struct process *p, struct user_context *uc, const char *path,
+/* What the script hops allocated: the parsed lines and the rewritten argv arrays. */
+struct script_chain {
+    int depth;
+    struct script_line *line[SCRIPT_MAX_DEPTH + 1];
+    char **argv[SCRIPT_MAX_DEPTH + 1];
+};
+
+static void chain_free(struct script_chain *c)
+{
+    for (int i = 0; i < c->depth; i++) {
+        kfree(c->line[i]);
+        kfree(c->argv[i]);
+    }
+}
+
+/*
+ * The file at *path is a "#!" script (data): switch *path to its interpreter
+ * and *argv to the interpreter's arguments. -ENOEXEC when it is not a
+ * script, -ELOOP past the nesting limit, -ENOENT when the script was named
+ * through a close-on-exec descriptor (the interpreter could not open it).
+ */
+static int script_hop(struct script_chain *c, const struct exec_req *req, const uint8_t *data, uint64_t size,
+                      const char **path, char *const **argv)
+{
+    struct script_line *l = kmalloc(sizeof(*l));
+    if (!l)
+        return -ENOMEM;
+    int r = script_parse(data, size, l);
+    if (!r && req->path_inaccessible)
+        r = -ENOENT;
+    if (!r && c->depth == SCRIPT_MAX_DEPTH)
+        r = -ELOOP;
+    char **v = r ? NULL : script_argv(l, *path, *argv);
+    if (!r && !v)
+        r = -ENOMEM;
+    if (r) {
+        kfree(l);
+        return r;
+    }
+    c->line[c->depth] = l;
+    c->argv[c->depth++] = v;
+    *path = l->interp;
+    *argv = v;
+    return 0;
+}
+
+/* Open the program, following "#!" interpreters; prog->img is the ELF file in the end. */
+static int open_prog(const struct exec_req *req, struct script_chain *c, struct exec_prog *prog,
+                     struct file **exe, char *const **argv)
+{
+    const char *path = req->path;
+    int dirfd = req->dirfd;
+    unsigned at = req->at_flags;
+    for (;;) {
+        uint64_t size;
+        uint8_t *buf;
+        int r = read_whole(dirfd, path, at, &buf, &size, exe);
+        if (r)
+            return r;
+        /* The script's own name in the interpreter's argv is how exec named it. */
+        const char *name = c->depth ? path : req->filename;
+        r = size >= 2 && buf[0] == '#' && buf[1] == '!' ? script_hop(c, req, buf, size, &name, argv) : 1;
+        if (r <= 0) {
+            kfree(buf);
+            file_put(*exe);
+            if (r)
+                return r;
+            path = name, dirfd = AT_FDCWD, at = 0;
+            continue;
+        }
+        prog->img = (struct exec_image){ buf, size, req->filename };
+        return 0;
+    }
+}
+
+int exec_file(struct process *p, struct user_context *uc, const struct exec_req *req,
               char *const argv[], char *const envp[])
 {
     struct exec_prog prog = { 0 };
+    struct script_chain chain = { 0 };
     struct file *exe;
-    uint64_t size;
-    uint8_t *buf;
-    int r = read_whole(path, &buf, &size, &exe);
-    if (r)
+    int r = open_prog(req, &chain, &prog, &exe, &argv);
+    if (r) {
+        chain_free(&chain);
         return r;
-    prog.img = (struct exec_image){ buf, size, path };
-    r = elf_parse(buf, size, size, &prog.info);
+    }
+    r = elf_parse(prog.img.data, prog.img.size, prog.img.size, &prog.info);
     if (!r && prog.info.has_interp)
         r = read_interp(&prog);
     if (!r && __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) > 1)
         r = proc_kill_other_threads();
     if (!r)
-        r = switch_mm(p, uc, &prog, argv, envp);
+        r = switch_mm(p, uc, &prog, req->filename, argv, envp);
     if (!r)
         set_exec_info(p, exe, argv, envp);
     else
         file_put(exe);
-    kfree(buf);
+    kfree((void *)prog.img.data);
     kfree((void *)prog.interp.data);
+    chain_free(&chain);
     return r;
 }
