@@ -340,7 +340,7 @@ static bool grow_down_locked(struct mm *mm, struct vma *v, uint64_t addr)
     return true;
 }
 
-static int fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
+int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
 {
     struct vma *v = vma_find_locked(mm, addr);
     if (v && v->start > addr && !grow_down_locked(mm, v, addr))
@@ -358,7 +358,7 @@ static int mm_fault(void *ctx, uint64_t addr, unsigned fl)
 {
     struct mm *mm = ctx;
     mutex_lock(&mm->lock);
-    int r = fault_locked(mm, addr, fl);
+    int r = mm_fault_locked(mm, addr, fl);
     mutex_unlock(&mm->lock);
     return r;
 }
@@ -413,6 +413,7 @@ struct mm *mm_dup(struct mm *src)
             r = -ENOMEM;
             break;
         }
+        n->flags &= ~(unsigned)(VMA_LOCKED | VMA_LOCKONFAULT);   /* locks are not inherited */
         list_add_tail(&n->node, &dst->vmas);
         if (!(v->flags & VMA_SHARED) && (r = copy_private_pages(src, dst, v)))
             break;

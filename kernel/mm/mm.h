@@ -17,6 +17,8 @@ enum {
     VMA_STACK     = 4,
     VMA_BRK       = 8,
     VMA_NOWRITE   = 16,  /* a shared mapping of a file not open for writing: PROT_WRITE is refused */
+    VMA_LOCKED    = 32,  /* mlock'ed (VM_LOCKED): counted in VmLck, not inherited by fork */
+    VMA_LOCKONFAULT = 64, /* mlock2(MLOCK_ONFAULT) / mlockall(MCL_ONFAULT): not populated up front */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
@@ -38,6 +40,7 @@ struct mm {
     struct list_head vmas;
     uint64_t brk_start, brk;    /* program break; the heap VMA is [brk_start, ALIGN_UP(brk)) */
     uint64_t mmap_base;         /* top of the top-down mmap area */
+    unsigned def_lock;          /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new mappings */
 };
 
 /* A fresh, empty mm with its own vm_space and the demand-paging handler installed. */
@@ -66,6 +69,10 @@ struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_chec
  * (shared futexes across processes): the backing object and *off in it; NULL otherwise.
  */
 const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
+/* Bytes of mlock'ed mappings (/proc/PID/status VmLck). Takes mm->lock. */
+uint64_t mm_locked_bytes(struct mm *mm);
+/* Resolve a fault at addr (VM_FAULT_* flags) as a user access would; mm->lock held. */
+int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

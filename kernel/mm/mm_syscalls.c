@@ -115,6 +115,7 @@ static long mmap_do(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, 
     if (!err) {
         v->start = start;
         v->end = start + plen;
+        v->flags |= mm->def_lock;   /* FIXME: MCL_FUTURE mappings are locked but paged in on demand */
         vma_insert_locked(mm, v);
     }
     mutex_unlock(&mm->lock);
@@ -170,12 +171,12 @@ static int isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end)
     return vma_split_locked(mm, v, end);
 }
 
-/* True if a VMA in the (mapped) range may never become writable. */
-static bool range_nowrite_locked(struct mm *mm, uint64_t start, uint64_t end)
+/* True if a VMA in the (mapped) range has flag (VMA_NOWRITE: may never become writable). */
+static bool range_has_flag_locked(struct mm *mm, uint64_t start, uint64_t end, unsigned flag)
 {
     for (struct vma *v = vma_find_locked(mm, start); v && v->start < end;
          v = v->node.next == &mm->vmas ? NULL : list_entry(v->node.next, struct vma, node))
-        if (v->flags & VMA_NOWRITE)
+        if (v->flags & flag)
             return true;
     return false;
 }
@@ -198,7 +199,7 @@ long sys_mprotect(struct sys_call *c)
     uint64_t end = addr + plen;
     long r = -ENOMEM;
     mutex_lock(&mm->lock);
-    if (mm_range_mapped_locked(mm, addr, end) && (prot & PROT_WRITE) && range_nowrite_locked(mm, addr, end))
+    if (mm_range_mapped_locked(mm, addr, end) && (prot & PROT_WRITE) && range_has_flag_locked(mm, addr, end, VMA_NOWRITE))
         r = -EACCES;
     else if (mm_range_mapped_locked(mm, addr, end) && !(r = isolate_range_locked(mm, addr, end))) {
         for (struct vma *v = vma_find_locked(mm, addr); v && v->start < end;
@@ -348,6 +349,8 @@ long sys_madvise(struct sys_call *c)
     mutex_lock(&mm->lock);
     if (!mm_range_mapped_locked(mm, addr, addr + plen))
         r = -ENOMEM;
+    else if ((advice == MADV_DONTNEED || advice == MADV_FREE) && range_has_flag_locked(mm, addr, addr + plen, VMA_LOCKED))
+        r = -EINVAL;    /* locked pages cannot be discarded */
     else if (advice == MADV_DONTNEED || advice == MADV_FREE)
         vm_unmap(mm->vs, addr, plen);   /* private pages refault as zero, shared ones from their object */
     mutex_unlock(&mm->lock);

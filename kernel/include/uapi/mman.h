@@ -33,6 +33,11 @@
 #define MAP_HUGE_SHIFT      26
 #define MAP_HUGE_MASK       (0x3fU << MAP_HUGE_SHIFT)
 
+#define MLOCK_ONFAULT 0x01
+#define MCL_CURRENT   1
+#define MCL_FUTURE    2
+#define MCL_ONFAULT   4
+
 #define MREMAP_MAYMOVE   1
 #define MREMAP_FIXED     2
 #define MREMAP_DONTUNMAP 4
