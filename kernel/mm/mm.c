@@ -408,6 +408,8 @@ struct mm *mm_dup(struct mm *src)
     struct list_head *p;
     list_for_each(p, &src->vmas) {
         struct vma *v = list_entry(p, struct vma, node);
+        if (v->flags & VMA_DONTFORK)
+            continue;
         struct vma *n = vma_clone(v);
         if (!n) {
             r = -ENOMEM;
@@ -415,7 +417,7 @@ struct mm *mm_dup(struct mm *src)
         }
         n->flags &= ~(unsigned)(VMA_LOCKED | VMA_LOCKONFAULT);   /* locks are not inherited */
         list_add_tail(&n->node, &dst->vmas);
-        if (!(v->flags & VMA_SHARED) && (r = copy_private_pages(src, dst, v)))
+        if (!(v->flags & (VMA_SHARED | VMA_WIPEONFORK)) && (r = copy_private_pages(src, dst, v)))
             break;
     }
     dst->brk_start = src->brk_start;

@@ -19,6 +19,8 @@ enum {
     VMA_NOWRITE   = 16,  /* a shared mapping of a file not open for writing: PROT_WRITE is refused */
     VMA_LOCKED    = 32,  /* mlock'ed (VM_LOCKED): counted in VmLck, not inherited by fork */
     VMA_LOCKONFAULT = 64, /* mlock2(MLOCK_ONFAULT) / mlockall(MCL_ONFAULT): not populated up front */
+    VMA_DONTFORK  = 128, /* MADV_DONTFORK: a forked child does not get this mapping */
+    VMA_WIPEONFORK = 256, /* MADV_WIPEONFORK: a forked child gets it zero-filled */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */

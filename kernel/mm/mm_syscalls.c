@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Memory syscalls: mmap, munmap, mprotect, brk, mremap, madvise, msync.
+// Memory syscalls: mmap, munmap, mprotect, brk, mremap, msync (madvise.c has madvise, mm_lock.c the mlock family).
 #include <ostd/frame.h>
 #include <ostd/heap.h>
 #include <ostd/vm_space.h>
@@ -17,7 +17,6 @@ long sys_munmap(struct sys_call *c);
 long sys_mprotect(struct sys_call *c);
 long sys_brk(struct sys_call *c);
 long sys_mremap(struct sys_call *c);
-long sys_madvise(struct sys_call *c);
 long sys_msync(struct sys_call *c);
 
 #define PAGE_MASK_LOW (PAGE_SIZE - 1)
@@ -328,35 +327,6 @@ long sys_mremap(struct sys_call *c)
     return r;
 }
 
-static bool advice_known(long a)
-{
-    return (a >= MADV_NORMAL && a <= MADV_DONTNEED) || (a >= MADV_FREE && a <= MADV_DODUMP);
-}
-
-long sys_madvise(struct sys_call *c)
-{
-    uint64_t addr = c->arg[0], len = c->arg[1];
-    long advice = (long)c->arg[2];
-    if ((addr & PAGE_MASK_LOW) || !advice_known(advice))
-        return -EINVAL;
-    if (!len)
-        return 0;
-    uint64_t plen = page_len(addr, len);
-    if (!plen)
-        return -EINVAL;
-    struct mm *mm = current_mm();
-    long r = 0;
-    mutex_lock(&mm->lock);
-    if (!mm_range_mapped_locked(mm, addr, addr + plen))
-        r = -ENOMEM;
-    else if ((advice == MADV_DONTNEED || advice == MADV_FREE) && range_has_flag_locked(mm, addr, addr + plen, VMA_LOCKED))
-        r = -EINVAL;    /* locked pages cannot be discarded */
-    else if (advice == MADV_DONTNEED || advice == MADV_FREE)
-        vm_unmap(mm->vs, addr, plen);   /* private pages refault as zero, shared ones from their object */
-    mutex_unlock(&mm->lock);
-    return r;
-}
-
 long sys_msync(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
@@ -371,7 +341,10 @@ long sys_msync(struct sys_call *c)
     struct mm *mm = current_mm();
     mutex_lock(&mm->lock);
     bool ok = mm_range_mapped_locked(mm, addr, addr + plen);
+    bool busy = ok && (flags & MS_INVALIDATE) && range_has_flag_locked(mm, addr, addr + plen, VMA_LOCKED);
     mutex_unlock(&mm->lock);
+    if (busy)
+        return -EBUSY;      /* locked pages cannot be invalidated */
     /*
      * Shared file mappings map the file's page-cache frames themselves, and
      * tmpfs has no backing store: stores are already what read(2) sees, so
