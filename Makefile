@@ -36,6 +36,7 @@ include kernel/kernel.mk
 -include tests/blk/blk.mk
 -include tests/ext2/ext2.mk
 -include tests/boot/oom.mk
+-include tests/dyn/dyn.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

@@ -12,6 +12,7 @@
 
 struct file;
 struct poll_table;
+struct frame;
 
 struct file_ops {
     /* Called once by file_open with the new file; may replace nothing, may fail. */
@@ -32,6 +33,15 @@ struct file_ops {
     uint32_t (*poll)(struct file *f, struct poll_table *pt);
     /* fsync/fdatasync: write back what the file holds; NULL: nothing to do. */
     int (*fsync)(struct file *f);
+    /*
+     * Files that can be mmap'ed: the frame holding the data of page idx, a new
+     * reference, allocated (zeroed) for a hole. This is the page cache: every
+     * MAP_SHARED mapper maps this frame and read/write go through it too.
+     * -ENXIO when idx lies wholly past the end of file (SIGBUS), -ENOMEM.
+     * Takes the inode lock itself (lock order: mm->lock -> inode lock).
+     * NULL: mmap fails with ENODEV.
+     */
+    int (*get_page)(struct inode *ino, uint64_t idx, struct frame **out);
     bool seekable;
 };
 

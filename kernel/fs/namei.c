@@ -49,14 +49,19 @@ int nd_init(struct nameidata *nd, int dirfd, uptr_t upath, unsigned flags)
     return nd_start(nd, dirfd);
 }
 
-int nd_init_kernel(struct nameidata *nd, const char *path, unsigned flags)
+int nd_init_kernel_at(struct nameidata *nd, int dirfd, const char *path, unsigned flags)
 {
     int r = nd_alloc(nd, flags);
     if (r)
         return r;
     if (strlcpy(nd->buf, path, PATH_MAX) >= PATH_MAX)
         return -ENAMETOOLONG;
-    return nd_start(nd, AT_FDCWD);
+    return nd_start(nd, dirfd);
+}
+
+int nd_init_kernel(struct nameidata *nd, const char *path, unsigned flags)
+{
+    return nd_init_kernel_at(nd, AT_FDCWD, path, flags);
 }
 
 void nd_fini(struct nameidata *nd)

@@ -43,6 +43,8 @@ struct fs_context *current_fs(void);
 int nd_init(struct nameidata *nd, int dirfd, uptr_t upath, unsigned flags) __must_check;
 /* Same for a kernel path (exec, boot). */
 int nd_init_kernel(struct nameidata *nd, const char *path, unsigned flags) __must_check;
+/* A kernel path relative to dirfd (execveat). */
+int nd_init_kernel_at(struct nameidata *nd, int dirfd, const char *path, unsigned flags) __must_check;
 /*
  * Walk under vfs_lock. Success leaves parent/last/child set; a missing last
  * component is not an error (child.dentry == NULL), a missing directory is.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-// tmpfs file data: a sparse array of 4 KiB pages per inode, and regular-file read/write.
+// tmpfs file data: a sparse array of refcounted page frames per inode (also what mmap maps), and read/write.
+#include <ostd/frame.h>
 #include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -25,7 +26,9 @@ struct super_block *tmpfs_new_sb(void)
 
 /*
  * File pages live in a radix tree of 512-slot nodes whose height grows with
- * the largest index, so sparse files cost only the pages they touch.
+ * the largest index, so sparse files cost only the pages they touch. The
+ * leaves are frames: MAP_SHARED mappings map these very frames (they are the
+ * page cache), so stores through a mapping are what read(2) sees.
  */
 #define RADIX_SHIFT 9
 #define RADIX_SLOTS (1u << RADIX_SHIFT)
@@ -40,10 +43,11 @@ static void radix_free(void *node, unsigned height, uint64_t *count)
         struct radix_node *n = node;
         for (unsigned i = 0; i < RADIX_SLOTS; i++)
             radix_free(n->slot[i], height - 1, count);
+        kfree(node);
     } else {
         (*count)--;
+        frame_put(node);
     }
-    kfree(node);
 }
 
 /* Reserve one page of the file system's size= budget; false when it is used up. */
@@ -84,8 +88,8 @@ static bool radix_grow(struct inode *ino, uint64_t idx)
     return true;
 }
 
-/* The page holding index idx, allocating it (and the path to it) when create. */
-static char *page_at(struct inode *ino, uint64_t idx, bool create)
+/* The frame holding index idx (no new reference), allocating it (and the path to it) when create. */
+static struct frame *page_at(struct inode *ino, uint64_t idx, bool create)
 {
     if (!ino->radix_height || idx >> (RADIX_SHIFT * ino->radix_height)) {
         if (!create || !radix_grow(ino, idx))
@@ -101,7 +105,7 @@ static char *page_at(struct inode *ino, uint64_t idx, bool create)
         slot = &n->slot[(idx >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
     }
     if (!*slot && create && charge_page(ino->sb)) {
-        if ((*slot = kzalloc(PAGE_SIZE)))
+        if ((*slot = frame_alloc(FRAME_ZERO)))
             ino->nr_pages++;
         else
             atomic_sub(&ino->sb->pages_used, 1);
@@ -128,6 +132,8 @@ static void radix_trim(void **slot, unsigned height, uint64_t base, uint64_t kee
         radix_trim(&n->slot[i], height - 1, base + i * child, keep, count);
 }
 
+static const char zero_page[PAGE_SIZE];
+
 int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
 {
     if (size > TMPFS_MAX_SIZE)
@@ -139,81 +145,137 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
     atomic_sub(&ino->sb->pages_used, before - ino->nr_pages);
     if (!ino->radix)
         ino->radix_height = 0;
-    char *last = size % PAGE_SIZE ? page_at(ino, keep - 1, false) : NULL;
-    if (last)
-        memset(last + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+    /* FIXME: pages past the new size stay mapped in existing mappings (Linux unmaps them: SIGBUS). */
+    struct frame *last = size % PAGE_SIZE ? page_at(ino, keep - 1, false) : NULL;
+    if (last && frame_write(last, size % PAGE_SIZE, zero_page, PAGE_SIZE - size % PAGE_SIZE))
+        return -EINVAL;   /* unreachable: the range lies within the page */
     ino->size = size;
     return 0;
 }
 
-static const char zero_page[PAGE_SIZE];
+int tmpfs_get_page(struct inode *ino, uint64_t idx, struct frame **out)
+{
+    int r = 0;
+    mutex_lock(&ino->lock);
+    if (idx >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+        r = -ENXIO;
+    else if (!(*out = page_at(ino, idx, true)))
+        r = -ENOMEM;
+    else
+        frame_get(*out);
+    mutex_unlock(&ino->lock);
+    return r;
+}
 
+/*
+ * User memory is never touched with ino->lock held: a fault on a MAP_SHARED
+ * page of this very file takes mm->lock and then ino->lock (the lock order is
+ * mm->lock -> inode lock), so data moves through a kernel bounce page.
+ */
 static long tmpfs_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
     struct inode *ino = f->inode;
+    char *buf = kmalloc(PAGE_SIZE);
+    if (!buf)
+        return -ENOMEM;
     size_t done = 0;
     bool fault = false;
-    mutex_lock(&ino->lock);
-    while (to->count && *pos < ino->size && !fault) {
-        size_t in = (size_t)(*pos % PAGE_SIZE);
-        size_t n = (size_t)MIN((uint64_t)(PAGE_SIZE - in), ino->size - *pos);
-        n = MIN(n, to->count);
-        const char *pg = page_at(ino, *pos / PAGE_SIZE, false);
-        size_t c = iov_copy_to(to, (pg ? pg : zero_page) + in, n, &fault);
+    while (to->count && !fault) {
+        size_t in = (size_t)(*pos % PAGE_SIZE), n = 0;
+        mutex_lock(&ino->lock);
+        if (*pos < ino->size) {
+            n = MIN((size_t)MIN((uint64_t)(PAGE_SIZE - in), ino->size - *pos), to->count);
+            struct frame *pg = page_at(ino, *pos / PAGE_SIZE, false);
+            if (!pg || frame_read(pg, in, buf, n))
+                memset(buf, 0, n);
+        }
+        mutex_unlock(&ino->lock);
+        if (!n)
+            break;
+        size_t c = iov_copy_to(to, buf, n, &fault);
         *pos += c;
         done += c;
     }
-    mutex_unlock(&ino->lock);
+    kfree(buf);
     return done || !fault ? (long)done : -EFAULT;
 }
 
-/* Write from the iterator at *pos; inode lock held. */
-static long tmpfs_write_locked(struct inode *ino, struct iov_iter *from, uint64_t *pos)
+/* Store n bytes of buf at *pos (at most two pages); inode lock held. */
+static long store_locked(struct inode *ino, const char *buf, size_t n, uint64_t *pos)
 {
     size_t done = 0;
-    bool fault = false;
-    if (from->count && *pos >= TMPFS_MAX_SIZE)
-        return -EFBIG;
-    if (from->count && (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
-        return -EPERM;
-    while (from->count && !fault && *pos < TMPFS_MAX_SIZE) {
-        size_t in = (size_t)(*pos % PAGE_SIZE);
-        size_t n = MIN(PAGE_SIZE - in, from->count);
-        if ((ino->seals & F_SEAL_GROW) && *pos + n > ino->size)
-            return done ? (long)done : -EPERM;  /* a page-sized step past EOF fails whole, as Linux */
-        char *pg = page_at(ino, *pos / PAGE_SIZE, true);
-        if (!pg)
-            return done ? (long)done : -ENOSPC;
-        size_t c = iov_copy_from(from, pg + in, n, &fault);
+    while (done < n) {
+        size_t in = (size_t)(*pos % PAGE_SIZE), c = MIN(PAGE_SIZE - in, n - done);
+        struct frame *pg = page_at(ino, *pos / PAGE_SIZE, true);
+        if (!pg || frame_write(pg, in, buf + done, c))
+            break;
         *pos += c;
         done += c;
         if (*pos > ino->size)
             ino->size = *pos;
     }
+    return (long)done;
+}
+
+/* Whether the file's seals allow writing n bytes at pos: 0 or -EPERM. */
+static long seal_check_locked(const struct inode *ino, uint64_t pos, size_t n)
+{
+    if (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+        return -EPERM;
+    if ((ino->seals & F_SEAL_GROW) && pos + n > ino->size)
+        return -EPERM;
+    return 0;
+}
+
+/* Write from the iterator at *pos (the end of file first for append); takes the inode lock per chunk. */
+static long tmpfs_write_iter(struct inode *ino, struct iov_iter *from, uint64_t *pos, bool append)
+{
+    char *buf = kmalloc(PAGE_SIZE);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    bool fault = false;
+    long err = 0;
+    while (from->count && !fault) {
+        /* Page-bounded chunks: a sealed file refuses a whole page-sized step past EOF, as Linux. */
+        size_t want = MIN((size_t)(PAGE_SIZE - *pos % PAGE_SIZE), from->count);
+        size_t n = iov_copy_from(from, buf, want, &fault);
+        if (!n)
+            break;
+        mutex_lock(&ino->lock);
+        if (append)
+            *pos = ino->size;
+        err = seal_check_locked(ino, *pos, n);
+        if (err) {
+            mutex_unlock(&ino->lock);
+            break;
+        }
+        long c = *pos >= TMPFS_MAX_SIZE ? 0 : store_locked(ino, buf, (size_t)MIN((uint64_t)n, TMPFS_MAX_SIZE - *pos), pos);
+        if (c)
+            inode_touch_mc(ino);
+        mutex_unlock(&ino->lock);
+        done += (size_t)c;
+        if ((size_t)c < n) {
+            err = *pos >= TMPFS_MAX_SIZE ? -EFBIG : -ENOSPC;
+            break;
+        }
+    }
+    kfree(buf);
     if (done)
-        inode_touch_mc(ino);
-    return done || !fault ? (long)done : -EFAULT;
+        return (long)done;
+    return fault ? -EFAULT : err;
 }
 
 static long tmpfs_write(struct file *f, struct iov_iter *from, uint64_t *pos)
 {
-    struct inode *ino = f->inode;
-    mutex_lock(&ino->lock);
-    if (f->flags & O_APPEND)
-        *pos = ino->size;
-    long r = tmpfs_write_locked(ino, from, pos);
-    mutex_unlock(&ino->lock);
-    return r;
+    return tmpfs_write_iter(f->inode, from, pos, f->flags & O_APPEND);
 }
 
 long tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf, size_t len)
 {
     struct iov_iter it;
     iov_iter_kernel(&it, (void *)buf, len);   /* only read from */
-    mutex_lock(&ino->lock);
-    long r = tmpfs_write_locked(ino, &it, &off);
-    mutex_unlock(&ino->lock);
-    return r;
+    return tmpfs_write_iter(ino, &it, &off, false);
 }
 
 static long dir_read(struct file *f, struct iov_iter *to, uint64_t *pos)
@@ -226,6 +288,8 @@ static long no_io(struct file *f, struct iov_iter *it, uint64_t *pos)
     return -EBADF;
 }
 
-const struct file_ops tmpfs_file_ops = { .read = tmpfs_read, .write = tmpfs_write, .seekable = true };
+const struct file_ops tmpfs_file_ops = {
+    .read = tmpfs_read, .write = tmpfs_write, .get_page = tmpfs_get_page, .seekable = true,
+};
 const struct file_ops tmpfs_dir_ops = { .read = dir_read, .write = dir_read, .seekable = true };
 const struct file_ops empty_ops = { .read = no_io, .write = no_io };

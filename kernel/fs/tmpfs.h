@@ -18,6 +18,8 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size) __must_check;
 /* Copy kernel bytes into a file at off (initramfs unpacking). */
 long tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf, size_t len);
 void tmpfs_free_data(struct inode *ino);
+/* file_ops.get_page for tmpfs files (see fs/file.h). */
+int tmpfs_get_page(struct inode *ino, uint64_t idx, struct frame **out) __must_check;
 uint64_t tmpfs_blocks(const struct inode *ino);
 
 #endif

@@ -54,17 +54,20 @@ int vfs_init(void)
     return devfs_populate();
 }
 
-int vfs_open_exec(const char *path, struct file **out)
+int vfs_open_exec_at(int dirfd, const char *path, unsigned at_flags, struct file **out)
 {
     struct nameidata nd;
-    int r = nd_init_kernel(&nd, path, LOOKUP_FOLLOW);
+    unsigned lf = ((at_flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((at_flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    int r = nd_init_kernel_at(&nd, dirfd, path, lf);
     if (!r) {
         mutex_lock(&vfs_lock);
         r = nd_lookup_locked(&nd);
         struct inode *ino = r ? NULL : nd.child.dentry->inode;
-        if (ino && (!S_ISREG(ino->mode) || inode_permission(ino, X_OK)))
+        if (ino && S_ISLNK(ino->mode))
+            r = -ELOOP;     /* AT_SYMLINK_NOFOLLOW on a symlink, as an O_NOFOLLOW open */
+        else if (ino && (!S_ISREG(ino->mode) || inode_permission(ino, X_OK)))
             r = -EACCES;
-        if (ino && (nd.child.mnt->flags & MS_NOEXEC))
+        else if (ino && (nd.child.mnt->flags & MS_NOEXEC))
             r = -EACCES;
         if (!r)
             r = file_alloc(&nd.child, ino, &tmpfs_file_ops, O_RDONLY | O_LARGEFILE, out);
@@ -72,6 +75,11 @@ int vfs_open_exec(const char *path, struct file **out)
     }
     nd_fini(&nd);
     return r;
+}
+
+int vfs_open_exec(const char *path, struct file **out)
+{
+    return vfs_open_exec_at(AT_FDCWD, path, 0, out);
 }
 
 int files_open_console(struct files *ft)

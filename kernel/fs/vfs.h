@@ -18,6 +18,8 @@ int vfs_init(void) __must_check;
  * -ELOOP, -ENAMETOOLONG as Linux. Returns a new reference in *out.
  */
 int vfs_open_exec(const char *path, struct file **out) __must_check;
+/* The same relative to dirfd with execveat's AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW (-ELOOP on a symlink). */
+int vfs_open_exec_at(int dirfd, const char *path, unsigned at_flags, struct file **out) __must_check;
 /* Read up to len bytes at off into a kernel buffer; bytes read or -errno. */
 long kernel_read(struct file *f, uint64_t off, void *buf, size_t len);
 /* Size of the file (for regular files). */

@@ -10,6 +10,7 @@
 #include "fs/vfs.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
+#include <ostd/frame.h>
 
 static void vfs_up(void)
 {
@@ -162,4 +163,32 @@ KTEST(fifo_read_open_waits_for_a_writer)
     task_put(t);
     KT_EQ(kernel_read(r, 0, buf, sizeof(buf)), 0);     /* the writer closed: EOF */
     file_put(r);
+}
+
+KTEST(tmpfs_get_page_is_the_file_data)
+{
+    vfs_up();
+    struct super_block *sb = tmpfs_new_sb();
+    KT_ASSERT(sb);
+    struct inode *ino = inode_new(sb, S_IFREG | 0644);
+    KT_ASSERT(ino);
+    KT_EQ(tmpfs_write_kernel(ino, 0, "hello", 5), 5);
+    struct frame *f = NULL, *g = NULL;
+    KT_EQ(tmpfs_file_ops.get_page(ino, 0, &f), 0);
+    KT_EQ(tmpfs_file_ops.get_page(ino, 0, &g), 0);
+    KT_ASSERT(f && f == g);                     /* every mapper gets the same frame */
+    char buf[8] = { 0 };
+    KT_EQ(frame_read(f, 0, buf, 5), 0);
+    KT_EQ(memcmp(buf, "hello", 5), 0);
+    KT_EQ(frame_write(f, 0, "J", 1), 0);        /* a store through a mapping ... */
+    struct file *fl;
+    KT_EQ(file_alloc(NULL, ino, &tmpfs_file_ops, O_RDONLY, &fl), 0);
+    KT_EQ(kernel_read(fl, 0, buf, 5), 5);
+    KT_EQ(memcmp(buf, "Jello", 5), 0);          /* ... is what read sees */
+    KT_EQ(tmpfs_file_ops.get_page(ino, 1, &g), -ENXIO);   /* past the end of file */
+    frame_put(f);
+    frame_put(f);
+    file_put(fl);
+    inode_put(ino);
+    kfree(sb);
 }

@@ -8,6 +8,7 @@
 #include <uapi/mman.h>
 #include "mm/mm.h"
 #include "fs/vfs.h"
+#include "fs/file.h"
 
 #define MMAP_BASE 0x00007f0000000000ULL   /* top of the top-down mmap area, below the stack */
 #define MMAP_MIN  0x0000000000010000ULL   /* like Linux's default vm.mmap_min_addr */
@@ -207,6 +208,25 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
     return r;
 }
 
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
+                struct file *f, uint64_t off)
+{
+    struct vma *v = vma_alloc(start, end, prot, flags);
+    if (!v)
+        return -ENOMEM;
+    file_get(f);
+    v->file = f;
+    v->file_off = off;
+    mutex_lock(&mm->lock);
+    int r = mm_unmap_locked(mm, start, end);
+    if (!r)
+        vma_insert_locked(mm, v);
+    mutex_unlock(&mm->lock);
+    if (r)
+        vma_free(v);
+    return r;
+}
+
 void mm_set_brk_start(struct mm *mm, uint64_t start)
 {
     mutex_lock(&mm->lock);
@@ -216,37 +236,56 @@ void mm_set_brk_start(struct mm *mm, uint64_t start)
 
 /* ---- demand paging ---- */
 
-static struct frame *private_file_page(struct vma *v, uint64_t va)
+/* A private copy of frame f (its reference is dropped); NULL on OOM. */
+static struct frame *copy_page(struct frame *f)
 {
-    struct frame *f = frame_alloc(FRAME_ZERO);
-    uint8_t *buf = f ? kmalloc(PAGE_SIZE) : NULL;
-    if (!buf)
-        goto fail;
-    long n = kernel_read(v->file, v->file_off + (va - v->start), buf, PAGE_SIZE);
-    if (n < 0 || (n > 0 && frame_write(f, 0, buf, (size_t)n)))
-        goto fail;
-    kfree(buf);
-    return f;
-fail:
-    kfree(buf);
-    if (f)
-        frame_put(f);
-    return NULL;
+    struct frame *nf = frame_alloc(0);
+    if (nf)
+        frame_copy(nf, f);
+    frame_put(f);
+    return nf;
+}
+
+/*
+ * A file page: the page-cache frame itself for shared mappings and for reads
+ * of private ones (mapped read-only so a write copies it), a private copy for
+ * a write fault on a private mapping. -ENXIO past the end of file (SIGBUS).
+ */
+static int file_page_locked(struct vma *v, uint64_t va, unsigned fl, struct frame **out, unsigned *prot)
+{
+    struct file *file = v->file;
+    uint64_t idx = (v->file_off + (va - v->start)) >> PAGE_SHIFT;
+    int r = file->ops->get_page(file->inode, idx, out);
+    if (r)
+        return r;
+    *prot = v->prot;
+    if (v->flags & VMA_SHARED)
+        return 0;
+    if (!(fl & VM_FAULT_WRITE)) {
+        *prot = cow_prot(v->prot);
+        return 0;
+    }
+    *out = copy_page(*out);
+    return *out ? 0 : -ENOMEM;
 }
 
 /* Map a page that is not present yet. */
-static int populate_locked(struct mm *mm, struct vma *v, uint64_t va)
+static int populate_locked(struct mm *mm, struct vma *v, uint64_t va, unsigned fl)
 {
     struct frame *f;
-    if (v->shm)
+    unsigned prot = v->prot;
+    if (v->shm) {
         f = anon_shared_page(v->shm, v->shm_pgoff + ((va - v->start) >> PAGE_SHIFT));
-    else if (v->file)
-        f = private_file_page(v, va);
-    else
+    } else if (v->file) {
+        int r = file_page_locked(v, va, fl, &f, &prot);
+        if (r)
+            return r;
+    } else {
         f = frame_alloc(FRAME_ZERO);
+    }
     if (!f)
         return -ENOMEM;
-    int r = vm_map(mm->vs, va, f, v->prot);
+    int r = vm_map(mm->vs, va, f, prot);
     frame_put(f);
     return r == -EEXIST ? 0 : r;
 }
@@ -256,20 +295,18 @@ static int fix_present_locked(struct mm *mm, struct vma *v, uint64_t va, struct 
 {
     int r = 0;
     /* frame_refcount counts our vm_query reference too: > 2 means another mapping shares it. */
-    if (v->shm || frame_refcount(f) <= 2) {
+    if ((v->flags & VMA_SHARED) || frame_refcount(f) <= 2) {
         r = vm_protect(mm->vs, va, PAGE_SIZE, v->prot);
     } else if (!(fl & VM_FAULT_WRITE)) {
         r = vm_protect(mm->vs, va, PAGE_SIZE, cow_prot(v->prot));
     } else {
-        struct frame *nf = frame_alloc(0);
-        if (!nf) {
-            r = -ENOMEM;
-        } else {
-            frame_copy(nf, f);
-            vm_unmap(mm->vs, va, PAGE_SIZE);
-            r = vm_map(mm->vs, va, nf, v->prot);
-            frame_put(nf);
-        }
+        struct frame *nf = copy_page(f);
+        if (!nf)
+            return -ENOMEM;
+        vm_unmap(mm->vs, va, PAGE_SIZE);
+        r = vm_map(mm->vs, va, nf, v->prot);
+        frame_put(nf);
+        return r;
     }
     frame_put(f);
     return r;
@@ -303,7 +340,7 @@ static bool grow_down_locked(struct mm *mm, struct vma *v, uint64_t addr)
     return true;
 }
 
-static int fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
+int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
 {
     struct vma *v = vma_find_locked(mm, addr);
     if (v && v->start > addr && !grow_down_locked(mm, v, addr))
@@ -314,14 +351,14 @@ static int fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
     struct frame *f = vm_query(mm->vs, va, NULL);
     if (f)
         return fix_present_locked(mm, v, va, f, fl);
-    return populate_locked(mm, v, va);
+    return populate_locked(mm, v, va, fl);
 }
 
 static int mm_fault(void *ctx, uint64_t addr, unsigned fl)
 {
     struct mm *mm = ctx;
     mutex_lock(&mm->lock);
-    int r = fault_locked(mm, addr, fl);
+    int r = mm_fault_locked(mm, addr, fl);
     mutex_unlock(&mm->lock);
     return r;
 }
@@ -333,7 +370,7 @@ struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err)
     struct vma *v = vma_find_locked(mm, va);
     *err = -EFAULT;
     if (!f && v && v->start <= va) {
-        *err = populate_locked(mm, v, va);
+        *err = populate_locked(mm, v, va, VM_FAULT_WRITE);
         if (!*err)
             f = vm_query(mm->vs, va, NULL);
     }
@@ -371,13 +408,16 @@ struct mm *mm_dup(struct mm *src)
     struct list_head *p;
     list_for_each(p, &src->vmas) {
         struct vma *v = list_entry(p, struct vma, node);
+        if (v->flags & VMA_DONTFORK)
+            continue;
         struct vma *n = vma_clone(v);
         if (!n) {
             r = -ENOMEM;
             break;
         }
+        n->flags &= ~(unsigned)(VMA_LOCKED | VMA_LOCKONFAULT);   /* locks are not inherited */
         list_add_tail(&n->node, &dst->vmas);
-        if (!v->shm && (r = copy_private_pages(src, dst, v)))
+        if (!(v->flags & (VMA_SHARED | VMA_WIPEONFORK)) && (r = copy_private_pages(src, dst, v)))
             break;
     }
     dst->brk_start = src->brk_start;
@@ -399,6 +439,9 @@ const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off)
     if (v && v->start <= addr && v->shm) {
         obj = v->shm;
         *off = (v->shm_pgoff << PAGE_SHIFT) + (addr - v->start);
+    } else if (v && v->start <= addr && (v->flags & VMA_SHARED) && v->file) {
+        obj = v->file->inode;
+        *off = v->file_off + (addr - v->start);
     }
     mutex_unlock(&mm->lock);
     return obj;

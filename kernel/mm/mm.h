@@ -12,10 +12,15 @@ struct file;
 struct anon_shared;
 
 enum {
-    VMA_SHARED    = 1,   /* MAP_SHARED: pages live in vma->shm and are shared across fork */
+    VMA_SHARED    = 1,   /* MAP_SHARED: pages live in vma->shm or the file's page cache, shared across fork */
     VMA_GROWSDOWN = 2,
     VMA_STACK     = 4,
     VMA_BRK       = 8,
+    VMA_NOWRITE   = 16,  /* a shared mapping of a file not open for writing: PROT_WRITE is refused */
+    VMA_LOCKED    = 32,  /* mlock'ed (VM_LOCKED): counted in VmLck, not inherited by fork */
+    VMA_LOCKONFAULT = 64, /* mlock2(MLOCK_ONFAULT) / mlockall(MCL_ONFAULT): not populated up front */
+    VMA_DONTFORK  = 128, /* MADV_DONTFORK: a forked child does not get this mapping */
+    VMA_WIPEONFORK = 256, /* MADV_WIPEONFORK: a forked child gets it zero-filled */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
@@ -25,8 +30,8 @@ struct vma {
     unsigned prot, flags;
     struct anon_shared *shm;    /* VMA_SHARED: backing object (a reference) */
     uint64_t shm_pgoff;         /* page index in shm of start */
-    struct file *file;          /* private file mapping (a reference), or NULL for anonymous */
-    uint64_t file_off;          /* file offset of start */
+    struct file *file;          /* file mapping (a reference), or NULL for anonymous */
+    uint64_t file_off;          /* file offset of start (page-aligned) */
 };
 
 /* Address space of one or more threads (CLONE_VM shares it). */
@@ -37,6 +42,7 @@ struct mm {
     struct list_head vmas;
     uint64_t brk_start, brk;    /* program break; the heap VMA is [brk_start, ALIGN_UP(brk)) */
     uint64_t mmap_base;         /* top of the top-down mmap area */
+    unsigned def_lock;          /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new mappings */
 };
 
 /* A fresh, empty mm with its own vm_space and the demand-paging handler installed. */
@@ -51,6 +57,13 @@ void mm_put(struct mm *mm);
  * For exec and mmap; takes mm->lock itself. Returns 0 or -ENOMEM.
  */
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags) __must_check;
+/*
+ * Map [start, end) of file f from offset off (page-aligned) as a new VMA
+ * (replacing whatever was there): private (copy-on-write) unless flags has
+ * VMA_SHARED. Takes its own file reference and mm->lock. 0 or -ENOMEM.
+ */
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
+                struct file *f, uint64_t off) __must_check;
 /* Fault in page va of mm for writing and return its frame (a new reference), for the loader. */
 struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_check;
 /*
@@ -58,6 +71,10 @@ struct frame *mm_populate_page(struct mm *mm, uint64_t va, int *err) __must_chec
  * (shared futexes across processes): the backing object and *off in it; NULL otherwise.
  */
 const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
+/* Bytes of mlock'ed mappings (/proc/PID/status VmLck). Takes mm->lock. */
+uint64_t mm_locked_bytes(struct mm *mm);
+/* Resolve a fault at addr (VM_FAULT_* flags) as a user access would; mm->lock held. */
+int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

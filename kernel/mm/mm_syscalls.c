@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Memory syscalls: mmap, munmap, mprotect, brk, mremap, madvise, msync.
+// Memory syscalls: mmap, munmap, mprotect, brk, mremap, msync (madvise.c has madvise, mm_lock.c the mlock family).
 #include <ostd/frame.h>
 #include <ostd/heap.h>
 #include <ostd/vm_space.h>
@@ -8,13 +8,15 @@
 #include "mm/mm.h"
 #include "proc/process.h"
 #include "syscall/syscall.h"
+#include "fs/file.h"
+#include <uapi/fcntl.h>
+#include <uapi/mount.h>
 
 long sys_mmap(struct sys_call *c);
 long sys_munmap(struct sys_call *c);
 long sys_mprotect(struct sys_call *c);
 long sys_brk(struct sys_call *c);
 long sys_mremap(struct sys_call *c);
-long sys_madvise(struct sys_call *c);
 long sys_msync(struct sys_call *c);
 
 #define PAGE_MASK_LOW (PAGE_SIZE - 1)
@@ -29,16 +31,44 @@ static uint64_t page_len(uint64_t addr, uint64_t len)
     return l;
 }
 
-static struct vma *mmap_new_vma(unsigned prot, unsigned flags, uint64_t len)
+static struct vma *mmap_new_vma(unsigned prot, unsigned flags, uint64_t len, struct file *f, uint64_t off)
 {
     bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-    struct vma *v = vma_alloc(0, len, prot, (shared ? VMA_SHARED : 0) |
-                              ((flags & MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0));
-    if (v && shared && !(v->shm = anon_shared_create(len >> PAGE_SHIFT))) {
+    unsigned vf = (shared ? VMA_SHARED : 0) | ((flags & MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0);
+    if (f && shared && !FMODE_WRITE(f))
+        vf |= VMA_NOWRITE;
+    struct vma *v = vma_alloc(0, len, prot, vf);
+    if (v && f) {
+        file_get(f);
+        v->file = f;
+        v->file_off = off;
+    } else if (v && shared && !(v->shm = anon_shared_create(len >> PAGE_SHIFT))) {
         vma_free(v);
         return NULL;
     }
     return v;
+}
+
+/* Flags mmap understands without MAP_SHARED_VALIDATE's strictness (Linux's legacy set, incl. hugetlb sizes). */
+#define MAP_LEGACY_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+                         MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | \
+                         MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_HUGE_MASK)
+
+/* The checks Linux makes on the file of a file mapping, in its order. */
+static long mmap_file_check(struct file *f, unsigned prot, unsigned flags)
+{
+    unsigned type = flags & MAP_TYPE;
+    if (type == MAP_SHARED_VALIDATE && (flags & ~(unsigned)MAP_LEGACY_MASK))
+        return -EOPNOTSUPP;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !FMODE_WRITE(f))
+        return -EACCES;
+    if (!FMODE_READ(f))
+        return -EACCES;
+    if ((prot & PROT_EXEC) && f->path.mnt && (__atomic_load_n(&f->path.mnt->flags, __ATOMIC_RELAXED) & MS_NOEXEC))
+        return -EPERM;
+    if (!f->ops->get_page)
+        return -ENODEV;
+    return 0;
 }
 
 /* Choose the address for a new mapping and make room for it. Returns 0 (the error in *err) on failure. */
@@ -59,33 +89,32 @@ static uint64_t mmap_place_locked(struct mm *mm, uint64_t addr, uint64_t len, un
     return a;
 }
 
-long sys_mmap(struct sys_call *c)
+static long mmap_do(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, struct file *f, uint64_t off)
 {
-    uint64_t addr = c->arg[0], len = c->arg[1], off = c->arg[5];
-    unsigned prot = (unsigned)c->arg[2], flags = (unsigned)c->arg[3];
     unsigned type = flags & MAP_TYPE;
     if (!len || (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE))
         return -EINVAL;
-    if (off & PAGE_MASK_LOW)
-        return -EINVAL;
-    if (!(flags & MAP_ANONYMOUS))
-        return -EBADF;   /* FIXME: file mappings need an fd -> struct file lookup from the VFS */
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && (addr & PAGE_MASK_LOW))
         return -EINVAL;
     uint64_t plen = page_len(fixed ? addr : 0, len);
     if (!plen)
         return -ENOMEM;
-    struct vma *v = mmap_new_vma(prot & PROT_VALID, flags, plen);
+    if (f && off + plen < off)
+        return -EOVERFLOW;
+    long err = f ? mmap_file_check(f, prot, flags) : 0;
+    if (err)
+        return err;
+    struct vma *v = mmap_new_vma(prot & PROT_VALID, flags, plen, f, off);
     if (!v)
         return -ENOMEM;
     struct mm *mm = current_mm();
-    long err = 0;
     mutex_lock(&mm->lock);
     uint64_t start = mmap_place_locked(mm, addr, plen, flags, &err);
     if (!err) {
         v->start = start;
         v->end = start + plen;
+        v->flags |= mm->def_lock;   /* FIXME: MCL_FUTURE mappings are locked but paged in on demand */
         vma_insert_locked(mm, v);
     }
     mutex_unlock(&mm->lock);
@@ -96,6 +125,26 @@ long sys_mmap(struct sys_call *c)
     return (long)start;
 }
 
+long sys_mmap(struct sys_call *c)
+{
+    uint64_t addr = c->arg[0], len = c->arg[1], off = c->arg[5];
+    unsigned prot = (unsigned)c->arg[2], flags = (unsigned)c->arg[3];
+    if (off & PAGE_MASK_LOW)
+        return -EINVAL;
+    struct file *f = NULL;
+    if (!(flags & MAP_ANONYMOUS)) {
+        f = fd_get((int)c->arg[4]);
+        if (!f || (f->flags & O_PATH)) {
+            if (f)
+                file_put(f);
+            return -EBADF;
+        }
+    }
+    long r = mmap_do(addr, len, prot, flags, f, off);
+    if (f)
+        file_put(f);
+    return r;
+}
 long sys_munmap(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
@@ -121,6 +170,16 @@ static int isolate_range_locked(struct mm *mm, uint64_t start, uint64_t end)
     return vma_split_locked(mm, v, end);
 }
 
+/* True if a VMA in the (mapped) range has flag (VMA_NOWRITE: may never become writable). */
+static bool range_has_flag_locked(struct mm *mm, uint64_t start, uint64_t end, unsigned flag)
+{
+    for (struct vma *v = vma_find_locked(mm, start); v && v->start < end;
+         v = v->node.next == &mm->vmas ? NULL : list_entry(v->node.next, struct vma, node))
+        if (v->flags & flag)
+            return true;
+    return false;
+}
+
 long sys_mprotect(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
@@ -139,7 +198,9 @@ long sys_mprotect(struct sys_call *c)
     uint64_t end = addr + plen;
     long r = -ENOMEM;
     mutex_lock(&mm->lock);
-    if (mm_range_mapped_locked(mm, addr, end) && !(r = isolate_range_locked(mm, addr, end))) {
+    if (mm_range_mapped_locked(mm, addr, end) && (prot & PROT_WRITE) && range_has_flag_locked(mm, addr, end, VMA_NOWRITE))
+        r = -EACCES;
+    else if (mm_range_mapped_locked(mm, addr, end) && !(r = isolate_range_locked(mm, addr, end))) {
         for (struct vma *v = vma_find_locked(mm, addr); v && v->start < end;
              v = v->node.next == &mm->vmas ? NULL : list_entry(v->node.next, struct vma, node))
             v->prot = prot;
@@ -266,33 +327,6 @@ long sys_mremap(struct sys_call *c)
     return r;
 }
 
-static bool advice_known(long a)
-{
-    return (a >= MADV_NORMAL && a <= MADV_DONTNEED) || (a >= MADV_FREE && a <= MADV_DODUMP);
-}
-
-long sys_madvise(struct sys_call *c)
-{
-    uint64_t addr = c->arg[0], len = c->arg[1];
-    long advice = (long)c->arg[2];
-    if ((addr & PAGE_MASK_LOW) || !advice_known(advice))
-        return -EINVAL;
-    if (!len)
-        return 0;
-    uint64_t plen = page_len(addr, len);
-    if (!plen)
-        return -EINVAL;
-    struct mm *mm = current_mm();
-    long r = 0;
-    mutex_lock(&mm->lock);
-    if (!mm_range_mapped_locked(mm, addr, addr + plen))
-        r = -ENOMEM;
-    else if (advice == MADV_DONTNEED || advice == MADV_FREE)
-        vm_unmap(mm->vs, addr, plen);   /* private pages refault as zero, shared ones from their object */
-    mutex_unlock(&mm->lock);
-    return r;
-}
-
 long sys_msync(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
@@ -307,7 +341,14 @@ long sys_msync(struct sys_call *c)
     struct mm *mm = current_mm();
     mutex_lock(&mm->lock);
     bool ok = mm_range_mapped_locked(mm, addr, addr + plen);
+    bool busy = ok && (flags & MS_INVALIDATE) && range_has_flag_locked(mm, addr, addr + plen, VMA_LOCKED);
     mutex_unlock(&mm->lock);
-    /* FIXME: shared file mappings do not exist yet, so there is nothing to write back. */
+    if (busy)
+        return -EBUSY;      /* locked pages cannot be invalidated */
+    /*
+     * Shared file mappings map the file's page-cache frames themselves, and
+     * tmpfs has no backing store: stores are already what read(2) sees, so
+     * MS_SYNC and MS_ASYNC have nothing to write and MS_INVALIDATE nothing to drop.
+     */
     return ok ? 0 : -ENOMEM;
 }

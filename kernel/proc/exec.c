@@ -10,16 +10,20 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
+#include <uapi/fcntl.h>
 #include "proc/exec.h"
+#include "proc/exec_script.h"
 #include "proc/process.h"
 #include "mm/mm.h"
 #include "fs/vfs.h"
+#include "signal/sigtypes.h"
+#include "proc/cred.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
 #define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
 #define STACK_BOTTOM  (STACK_TOP - STACK_SIZE)
 #define PIE_BASE      0x0000555555554000ULL
-#define MAX_ARG_BYTES (128 * 1024)
+#define MAX_ARG_BYTES ((2UL << 20) + 8192)   /* execve's 2 MiB limit plus what "#!" interpreters add */
 
 static unsigned seg_prot(uint32_t flags)
 {
@@ -62,7 +66,9 @@ static int load_segment(struct mm *mm, const struct exec_image *img, const Elf64
     return err;
 }
 
-static int load_segments(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t bias)
+/* Map every PT_LOAD of img at bias; *end is where the last one ends (the program break starts there). */
+static int load_segments(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t bias,
+                         uint64_t *end)
 {
     uint64_t mapped_end = 0;
     for (unsigned i = 0; i < info->ehdr.e_phnum; i++) {
@@ -79,7 +85,7 @@ static int load_segments(struct mm *mm, const struct exec_image *img, const stru
         if (r)
             return r;
     }
-    mm_set_brk_start(mm, mapped_end);
+    *end = mapped_end;
     return 0;
 }
 
@@ -117,22 +123,43 @@ static void push_strings(struct stack_writer *w, char *const v[], int n, uint64_
         addrs[i] = push_bytes(w, v[i], strlen(v[i]) + 1);
 }
 
-struct auxv_in { uint64_t phdr, phnum, entry, execfn, random, platform; };
+struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform; };
+
+/* Smallest alternate stack a signal frame fits in (the frame deliver.c builds plus alignment slack). */
+#define SIGFRAME_MIN (UCTX_FPU_FXSAVE_SIZE + 64 + sizeof(struct k_rt_sigframe) + 32)
+
+/* The auxiliary vector in Linux's order (no AT_SYSINFO_EHDR: Keel has no vDSO yet). */
+static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
+{
+    struct process *p = current_proc();
+    mutex_lock(&p->lock);
+    const struct cred *c = p->cred;
+    uint64_t uid = c->uid, euid = c->euid, gid = c->gid, egid = c->egid;
+    mutex_unlock(&p->lock);
+    uint64_t v[] = {
+        AT_MINSIGSTKSZ, SIGFRAME_MIN, AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
+        AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
+        AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
+        AT_SECURE, 0,   /* FIXME: set-id executables are not honoured, so nothing is ever secure */
+        AT_RANDOM, a->random, AT_HWCAP2, 0, AT_EXECFN, a->execfn, AT_PLATFORM, a->platform,
+        AT_NULL, 0,
+    };
+    memcpy(aux, v, sizeof(v));
+    return ARRAY_SIZE(v);
+}
+
+#define AUXV_MAX 48
 
 static void push_vector(struct stack_writer *w, const struct auxv_in *a, int argc,
                         const uint64_t *argvp, int envc, const uint64_t *envpp)
 {
-    uint64_t aux[] = {
-        AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
-        AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, a->entry,
-        AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_SECURE, 0,
-        AT_CLKTCK, 100, AT_HWCAP, cpu_hwcap(), AT_RANDOM, a->random,
-        AT_PLATFORM, a->platform, AT_EXECFN, a->execfn, AT_NULL, 0,
-    };
-    uint64_t words = ARRAY_SIZE(aux) + (uint64_t)envc + 1 + (uint64_t)argc + 1 + 1;
+    uint64_t aux[AUXV_MAX];
+    size_t naux = fill_auxv(aux, a);
+    uint64_t words = naux + (uint64_t)envc + 1 + (uint64_t)argc + 1 + 1;
     w->sp = ALIGN_DOWN(w->sp - words * 8, 16) + words * 8;   /* rsp ends 16-byte aligned */
     uint64_t zero = 0, argc64 = (uint64_t)argc;
-    push_bytes(w, aux, sizeof(aux));
+    push_bytes(w, aux, naux * 8);
     push_bytes(w, &zero, 8);
     for (int i = envc - 1; i >= 0; i--)
         push_bytes(w, &envpp[i], 8);
@@ -142,24 +169,30 @@ static void push_vector(struct stack_writer *w, const struct auxv_in *a, int arg
     push_bytes(w, &argc64, 8);
 }
 
+/*
+ * The initial stack as Linux lays it out, from the top: a zero word, the
+ * file name (AT_EXECFN), the environment strings, the argument strings,
+ * (16-byte aligned) the platform string, 16 random bytes (AT_RANDOM), then
+ * argc, argv[], NULL, envp[], NULL, auxv, with rsp 16-byte aligned at argc.
+ */
 static int build_stack(struct user_context *uc, const struct exec_image *img, struct auxv_in *a,
                        char *const argv[], char *const envp[])
 {
     size_t bytes = 0;
     int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
-    if (bytes > MAX_ARG_BYTES || argc > 4096 || envc > 4096)
+    if (bytes + ((size_t)argc + (size_t)envc) * 8 > MAX_ARG_BYTES)
         return -E2BIG;
     uint64_t *argvp = kcalloc((size_t)argc + (size_t)envc + 2, sizeof(uint64_t));
     if (!argvp)
         return -ENOMEM;
     uint64_t *envpp = argvp + argc + 1;
-    struct stack_writer w = { .sp = STACK_TOP, .floor = STACK_TOP - MAX_ARG_BYTES - 64 * 1024 };
+    struct stack_writer w = { .sp = STACK_TOP - 8, .floor = STACK_TOP - 2 * MAX_ARG_BYTES - 64 * 1024 };
     a->execfn = push_bytes(&w, img->path, strlen(img->path) + 1);
     push_strings(&w, envp, envc, envpp);
     push_strings(&w, argv, argc, argvp);
+    w.sp = ALIGN_DOWN(w.sp, 16);
     a->platform = push_bytes(&w, "x86_64", 7);
     uint64_t rnd[2] = { cpu_random_u64(), cpu_random_u64() };
-    w.sp = ALIGN_DOWN(w.sp, 16);
     a->random = push_bytes(&w, rnd, sizeof(rnd));
     push_vector(&w, a, argc, argvp, envc, envpp);
     kfree(argvp);
@@ -167,36 +200,60 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
         return w.err;
     memset(&uc->regs, 0, sizeof(uc->regs));
     uc->regs.rsp = w.sp;
-    uc->regs.rip = a->entry;
+    uc->regs.rip = a->start;
     uc->fs_base = 0;
     uc->gs_base = 0;
     return 0;
 }
 
-/* Build the new image in mm (already the current task's address space). */
-static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_image *img,
-                     const struct elf_info *info, char *const argv[], char *const envp[])
+/* Map the interpreter: an ET_DYN one goes where a fresh mmap would (top-down below the mmap base). */
+static int load_interp(struct mm *mm, const struct exec_image *img, const struct elf_info *info, uint64_t *bias)
 {
-    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE : 0;
-    int r = load_segments(mm, img, info, bias);
+    *bias = 0;
+    if (info->ehdr.e_type == ET_DYN) {
+        mutex_lock(&mm->lock);
+        uint64_t at = mm_find_gap_locked(mm, info->load_end - info->load_start, 0);
+        mutex_unlock(&mm->lock);
+        if (!at)
+            return -ENOMEM;
+        *bias = at - info->load_start;
+    }
+    uint64_t end;
+    return load_segments(mm, img, info, *bias, &end);
+}
+
+/* Build the new image in mm (already the current task's address space). */
+static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_prog *prog,
+                     char *const argv[], char *const envp[])
+{
+    const struct elf_info *info = &prog->info;
+    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE - info->load_start : 0, end, ibias = 0;
+    int r = load_segments(mm, &prog->img, info, bias, &end);
+    if (!r)
+        mm_set_brk_start(mm, end);
     if (!r)
         r = map_stack(mm);
+    if (!r && prog->interp.data)
+        r = load_interp(mm, &prog->interp, &prog->interp_info, &ibias);
     if (r)
         return r;
     struct auxv_in a = {
         .phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0,
         .phnum = info->ehdr.e_phnum,
         .entry = info->ehdr.e_entry + bias,
+        .base = prog->interp.data ? ibias : 0,
+        .start = prog->interp.data ? prog->interp_info.ehdr.e_entry + ibias : info->ehdr.e_entry + bias,
     };
-    return build_stack(uc, img, &a, argv, envp);
+    return build_stack(uc, &prog->img, &a, argv, envp);
 }
 
 #define EXEC_MAX_FILE (64UL << 20)
 
-static int read_whole(const char *path, uint8_t **out, uint64_t *size_out, struct file **exe)
+static int read_whole(int dirfd, const char *path, unsigned at_flags, uint8_t **out, uint64_t *size_out,
+                      struct file **exe)
 {
     struct file *f;
-    int r = vfs_open_exec(path, &f);
+    int r = vfs_open_exec_at(dirfd, path, at_flags, &f);
     if (r)
         return r;
     uint64_t size = file_size(f);
@@ -248,15 +305,15 @@ static void set_exec_info(struct process *p, struct file *exe, char *const argv[
 }
 
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
-static int switch_mm(struct process *p, struct user_context *uc, const struct exec_image *img,
-                     const struct elf_info *info, char *const argv[], char *const envp[])
+static int switch_mm(struct process *p, struct user_context *uc, const struct exec_prog *prog,
+                     const char *filename, char *const argv[], char *const envp[])
 {
     struct mm *nmm = mm_create();
     if (!nmm)
         return -ENOMEM;
     struct user_context saved = *uc;
     task_set_vm_space(nmm->vs);
-    int r = exec_load(nmm, uc, img, info, argv, envp);
+    int r = exec_load(nmm, uc, prog, argv, envp);
     mutex_lock(&p->lock);
     struct mm *old = p->mm;
     if (r) {
@@ -266,37 +323,140 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     } else {
         p->mm = nmm;
         p->did_exec = true;
-        const char *base = strrchr(img->path, '/');
-        strlcpy(p->comm, base ? base + 1 : img->path, sizeof(p->comm));
+        const char *base = strrchr(filename, '/');
+        strlcpy(p->comm, base ? base + 1 : filename, sizeof(p->comm));
     }
     mutex_unlock(&p->lock);
     mm_put(old);
     return r;
 }
 
-int exec_file(struct process *p, struct user_context *uc, const char *path,
+/*
+ * Read and check the program's PT_INTERP interpreter as Linux does: the path
+ * must be NUL-terminated (ENOEXEC); opening it gives ENOENT, EACCES...; a
+ * short file EIO; a file that is not an x86-64 ELF image ELIBBAD.
+ */
+static int read_interp(struct exec_prog *prog)
+{
+    const struct elf_info *info = &prog->info;
+    const char *ipath = (const char *)prog->img.data + info->interp_offset;
+    if (elf_check_interp_path(ipath, info->interp_size))
+        return -ENOEXEC;
+    struct file *f;
+    uint64_t size;
+    uint8_t *buf;
+    int r = read_whole(AT_FDCWD, ipath, 0, &buf, &size, &f);
+    if (r)
+        return r == -ENOEXEC ? -EIO : r;   /* an empty file: the header read comes up short */
+    file_put(f);
+    prog->interp = (struct exec_image){ buf, size, ipath };
+    if (size < sizeof(Elf64_Ehdr))
+        return -EIO;
+    Elf64_Ehdr eh;
+    if (elf_check_header(buf, size, size, &eh) || elf_parse(buf, size, size, &prog->interp_info))
+        return -ELIBBAD;
+    return 0;
+}
+
+/* What the script hops allocated: the parsed lines and the rewritten argv arrays. */
+struct script_chain {
+    int depth;
+    struct script_line *line[SCRIPT_MAX_DEPTH + 1];
+    char **argv[SCRIPT_MAX_DEPTH + 1];
+};
+
+static void chain_free(struct script_chain *c)
+{
+    for (int i = 0; i < c->depth; i++) {
+        kfree(c->line[i]);
+        kfree(c->argv[i]);
+    }
+}
+
+/*
+ * The file at *path is a "#!" script (data): switch *path to its interpreter
+ * and *argv to the interpreter's arguments. -ENOEXEC when it is not a
+ * script, -ELOOP past the nesting limit, -ENOENT when the script was named
+ * through a close-on-exec descriptor (the interpreter could not open it).
+ */
+static int script_hop(struct script_chain *c, const struct exec_req *req, const uint8_t *data, uint64_t size,
+                      const char **path, char *const **argv)
+{
+    struct script_line *l = kmalloc(sizeof(*l));
+    if (!l)
+        return -ENOMEM;
+    int r = script_parse(data, size, l);
+    if (!r && req->path_inaccessible)
+        r = -ENOENT;
+    if (!r && c->depth == SCRIPT_MAX_DEPTH)
+        r = -ELOOP;
+    char **v = r ? NULL : script_argv(l, *path, *argv);
+    if (!r && !v)
+        r = -ENOMEM;
+    if (r) {
+        kfree(l);
+        return r;
+    }
+    c->line[c->depth] = l;
+    c->argv[c->depth++] = v;
+    *path = l->interp;
+    *argv = v;
+    return 0;
+}
+
+/* Open the program, following "#!" interpreters; prog->img is the ELF file in the end. */
+static int open_prog(const struct exec_req *req, struct script_chain *c, struct exec_prog *prog,
+                     struct file **exe, char *const **argv)
+{
+    const char *path = req->path;
+    int dirfd = req->dirfd;
+    unsigned at = req->at_flags;
+    for (;;) {
+        uint64_t size;
+        uint8_t *buf;
+        int r = read_whole(dirfd, path, at, &buf, &size, exe);
+        if (r)
+            return r;
+        /* The script's own name in the interpreter's argv is how exec named it. */
+        const char *name = c->depth ? path : req->filename;
+        r = size >= 2 && buf[0] == '#' && buf[1] == '!' ? script_hop(c, req, buf, size, &name, argv) : 1;
+        if (r <= 0) {
+            kfree(buf);
+            file_put(*exe);
+            if (r)
+                return r;
+            path = name, dirfd = AT_FDCWD, at = 0;
+            continue;
+        }
+        prog->img = (struct exec_image){ buf, size, req->filename };
+        return 0;
+    }
+}
+
+int exec_file(struct process *p, struct user_context *uc, const struct exec_req *req,
               char *const argv[], char *const envp[])
 {
-    uint8_t *buf;
-    uint64_t size;
+    struct exec_prog prog = { 0 };
+    struct script_chain chain = { 0 };
     struct file *exe;
-    int r = read_whole(path, &buf, &size, &exe);
-    if (r)
+    int r = open_prog(req, &chain, &prog, &exe, &argv);
+    if (r) {
+        chain_free(&chain);
         return r;
-    struct elf_info info;
-    r = elf_parse(buf, size, size, &info);
-    if (!r && info.has_interp)
-        r = -ENOEXEC;   /* FIXME: PT_INTERP (the dynamic loader) is not loaded yet */
+    }
+    r = elf_parse(prog.img.data, prog.img.size, prog.img.size, &prog.info);
+    if (!r && prog.info.has_interp)
+        r = read_interp(&prog);
     if (!r && __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) > 1)
         r = proc_kill_other_threads();
-    if (!r) {
-        struct exec_image img = { buf, size, path };
-        r = switch_mm(p, uc, &img, &info, argv, envp);
-    }
+    if (!r)
+        r = switch_mm(p, uc, &prog, req->filename, argv, envp);
     if (!r)
         set_exec_info(p, exe, argv, envp);
     else
         file_put(exe);
-    kfree(buf);
+    kfree((void *)prog.img.data);
+    kfree((void *)prog.interp.data);
+    chain_free(&chain);
     return r;
 }

@@ -54,14 +54,15 @@ static void oom_kill(struct thread *th)
 void user_exception(struct thread *th)
 {
     struct user_context *uc = th->uctx;
+    int fault = 0;
     if (uc->regs.vector == 14) {
         unsigned fl = (uc->regs.error_code & 1 ? VM_FAULT_PRESENT : 0) |
                       (uc->regs.error_code & 2 ? VM_FAULT_WRITE : VM_FAULT_READ) |
                       (uc->regs.error_code & 16 ? VM_FAULT_EXEC : 0);
-        int r = vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl);
-        if (r == 0)
+        fault = vm_space_handle_fault(th->proc->mm->vs, uc->fault_addr, fl);
+        if (fault == 0)
             return;
-        if (r == -ENOMEM) {
+        if (fault == -ENOMEM) {
             oom_kill(th);
             return;
         }
@@ -69,7 +70,11 @@ void user_exception(struct thread *th)
     int code;
     int sig = exception_signal(uc->regs.vector, &code);
     uint64_t addr = uc->regs.rip;
-    if (uc->regs.vector == 14) {
+    if (uc->regs.vector == 14 && fault == -ENXIO) {
+        addr = uc->fault_addr;     /* a file mapping's page past the end of the file */
+        sig = SIGBUS;
+        code = BUS_ADRERR;
+    } else if (uc->regs.vector == 14) {
         addr = uc->fault_addr;
         code = segv_code(th->proc->mm, addr);
     } else if (uc->regs.vector == 13) {

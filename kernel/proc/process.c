@@ -9,6 +9,7 @@
 #include <ostd/panic.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include <uapi/fcntl.h>
 #include <uapi/signal.h>
 #include "proc/process.h"
 #include "proc/pid.h"
@@ -306,7 +307,8 @@ static void init_thread_main(void *arg)
     struct init_req *req = arg;
     struct thread *th = req->th;
     task_set_data(task_current(), th);
-    int r = exec_file(th->proc, th->uctx, req->path, req->argv, req->envp);
+    struct exec_req er = { .dirfd = AT_FDCWD, .path = req->path, .filename = req->path };
+    int r = exec_file(th->proc, th->uctx, &er, req->argv, req->envp);
     if (r)
         panic("No working init found (exec of %s returned %d)", req->path, r);
     kfree(req);

@@ -23,7 +23,7 @@ struct pinfo {
     int pid, ppid, pgid, sid, nr_threads, exit_signal;
     char comm[16];
     char state;
-    uint64_t start_ticks, vsize, runtime_ns;
+    uint64_t start_ticks, vsize, locked, runtime_ns;
     uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
     unsigned fd_max;
 };
@@ -60,6 +60,7 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     pi->state = p->state == PROC_ZOMBIE ? 'Z' : p == current_proc() ? 'R' : 'S';
     pi->start_ticks = ns_to_ticks(p->start_ns);
     pi->vsize = mm_vsize(p->mm);
+    pi->locked = p->mm ? mm_locked_bytes(p->mm) : 0;
     pi->runtime_ns = p->runtime_ns;
     if (p->cred) {
         const struct cred *c = p->cred;
@@ -104,9 +105,9 @@ static int show_status(struct pbuf *b, const struct inode *ino)
     pb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%u\nGroups:\t\n",
               pi.uid, pi.euid, pi.suid, pi.fsuid, pi.gid, pi.egid, pi.sgid, pi.fsgid, pi.fd_max);
     pb_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", pi.pid, pi.pid, pi.pgid, pi.sid);
-    pb_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%d\n",
+    pb_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%d\n",
               (unsigned long long)pi.vsize / 1024, (unsigned long long)pi.vsize / 1024,
-              (unsigned long long)pi.vsize / 1024, pi.nr_threads);
+              (unsigned long long)pi.locked / 1024, (unsigned long long)pi.vsize / 1024, pi.nr_threads);
     pb_printf(b, "SigQ:\t0/15000\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
               "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
               "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"

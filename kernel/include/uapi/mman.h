@@ -29,6 +29,14 @@
 #define MAP_HUGETLB         0x40000
 #define MAP_SYNC            0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED   0x4000000
+#define MAP_HUGE_SHIFT      26
+#define MAP_HUGE_MASK       (0x3fU << MAP_HUGE_SHIFT)
+
+#define MLOCK_ONFAULT 0x01
+#define MCL_CURRENT   1
+#define MCL_FUTURE    2
+#define MCL_ONFAULT   4
 
 #define MREMAP_MAYMOVE   1
 #define MREMAP_FIXED     2
@@ -53,5 +61,12 @@
 #define MADV_NOHUGEPAGE 15
 #define MADV_DONTDUMP   16
 #define MADV_DODUMP     17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD       20
+#define MADV_PAGEOUT    21
+#define MADV_POPULATE_READ   22
+#define MADV_POPULATE_WRITE  23
+#define MADV_DONTNEED_LOCKED 24
 
 #endif
