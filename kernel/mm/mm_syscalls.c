@@ -5,6 +5,7 @@
 #include <ostd/vm_space.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
+#include "fs/memfd.h"
 #include "mm/mm.h"
 #include "proc/process.h"
 #include "syscall/syscall.h"
@@ -68,6 +69,10 @@ static long mmap_file_check(struct file *f, unsigned prot, unsigned flags)
         return -EPERM;
     if (!f->ops->get_page)
         return -ENODEV;
+    /* A sealed memfd refuses new shared writable mappings.
+     * FIXME: F_SEAL_WRITE while such mappings exist should fail EBUSY (needs a per-inode count). */
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+        return memfd_check_shared_write(f->inode);
     return 0;
 }
 
