@@ -31,6 +31,7 @@ include kernel/kernel.mk
 -include tests/boot/panic.mk
 -include tests/image/image.mk
 -include tests/boot/tty.mk
+-include tests/shell/shell.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check
