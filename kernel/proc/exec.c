@@ -268,6 +268,7 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
         p->did_exec = true;
         const char *base = strrchr(img->path, '/');
         strlcpy(p->comm, base ? base + 1 : img->path, sizeof(p->comm));
+        proc_ctl_exec(&p->ctl);
     }
     mutex_unlock(&p->lock);
     mm_put(old);

@@ -157,6 +157,7 @@ struct process *process_alloc(void)
     wq_init(&p->exec_wq);
     p->exit_signal = SIGCHLD;
     memcpy(p->rlim, default_rlimits, sizeof(p->rlim));
+    proc_ctl_init(&p->ctl);
     return p;
 }
 

@@ -8,6 +8,7 @@
 #include <ostd/list.h>
 #include <uapi/resource.h>
 #include "signal/sigtypes.h"
+#include "sys/proc_ctl.h"
 
 struct user_context;
 struct task;
@@ -60,6 +61,7 @@ struct process {
     struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
     uint64_t start_ns;              /* monotonic time of creation; immutable */
     int oom_score_adj;              /* guarded by lock */
+    struct proc_ctl ctl;            /* nice, affinity, prctl state: locking in sys/proc_ctl.h */
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */
