@@ -41,9 +41,25 @@ $(SHELL_T_CPIO): $(SHELL_T_DIR)/shell.list $(SHELL_T_INIT) $(MKCPIO) $(SHELL_T_S
 shell-initramfs: $(SHELL_T_CPIO)
 
 # Keel (q35) and the Linux oracle; part of `make integration`. TCG runs
-# every applet slowly, so these boots get more time than the ABI suites.
+# every applet slowly, so these boots get more time than the ABI suites
+# (the harness takes the last --timeout given).
 SHELL_T_TIMEOUT ?= 300
-test-keel-shell-q35 test-linux-shell: BOOT_TIMEOUT = $(SHELL_T_TIMEOUT)
-test-keel-shell-q35 test-linux-shell: LINUX_TIMEOUT = $(SHELL_T_TIMEOUT)
-$(eval $(call keel_tap_test,shell,$(SHELL_T_CPIO),q35))
-$(eval $(call linux_tap_test,shell,$(SHELL_T_CPIO)))
+
+.PHONY: test-keel-shell-q35 test-linux-shell
+## test-keel-shell-q35: the BusyBox shell test on Keel.
+test-keel-shell-q35: kernel $(SHELL_T_CPIO)
+	@mkdir -p $(TEST_LOGS)
+	$(Q)$(QEMU_RUN_KEEL) --timeout $(SHELL_T_TIMEOUT) --name keel-shell-q35 --machine q35 \
+	    --kernel $(KERNEL_ELF) --initrd $(SHELL_T_CPIO) --append "$(KEEL_APPEND)" \
+	    --tap --log $(TEST_LOGS)/keel-shell-q35.log
+
+## test-linux-shell: the same script on Debian's Linux (the oracle).
+test-linux-shell: $(SHELL_T_CPIO)
+	@mkdir -p $(TEST_LOGS)
+	$(Q)vmlinuz=$$($(LINUX_KERNEL_SH) $(BUILD)) && \
+	$(QEMU_RUN_LINUX) --timeout $(SHELL_T_TIMEOUT) --name linux-shell --machine q35 \
+	    --kernel "$$vmlinuz" --initrd $(SHELL_T_CPIO) --append "$(LINUX_APPEND)" \
+	    --tap --log $(TEST_LOGS)/linux-shell.log
+
+KEEL_BOOT_TESTS  += test-keel-shell-q35
+LINUX_BOOT_TESTS += test-linux-shell

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MPL-2.0
+// ABI checks for syslog (klogctl), getpriority/setpriority and the sched_* policy and affinity calls.
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "tap.h"
+
+#define BAD_PTR 0x10L
+#define KERNEL_PTR ((long)0xffff800000000000UL)
+
+static long sc(long nr, long a, long b, long c)
+{
+    long r = syscall(nr, a, b, c);
+    return r < 0 ? -errno : r;
+}
+
+/* Run fn in a child that first drops to uid/gid 65534; the child's exit code is fn's result. */
+static int as_nobody(int (*fn)(void))
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+            _exit(100);
+        _exit(fn());
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+static int nobody_syslog(void)
+{
+    return sc(SYS_syslog, 5, 0, 0) == -EPERM && sc(SYS_syslog, 3, (long)&errno, 4) == -EPERM ? 0 : 1;
+}
+
+/* ---- syslog: 14 checks ---- */
+static void syslog_checks(void)
+{
+    long size = sc(SYS_syslog, 10, 0, 0);
+    tap_ok(size >= 4096, "syslog SIZE_BUFFER reports the log size");
+    char *buf = malloc((size_t)size + 1);
+    long n1 = sc(SYS_syslog, 3, (long)buf, size);
+    tap_ok(n1 > 0 && n1 <= size, "syslog READ_ALL returns the boot log");
+    tap_ok(n1 > 0 && buf[0] == '<' && buf[n1 - 1] == '\n', "the log is whole '<level>' lines");
+    tap_eq_long(sc(SYS_syslog, 3, (long)buf, 0), 0, "READ_ALL with length 0 returns 0");
+    tap_eq_long(sc(SYS_syslog, 3, 0, 16), -EINVAL, "READ_ALL into NULL is EINVAL");
+    tap_eq_long(sc(SYS_syslog, 3, (long)buf, -1), -EINVAL, "READ_ALL with a negative length is EINVAL");
+    tap_eq_long(sc(SYS_syslog, 3, BAD_PTR, 4096), -EFAULT, "READ_ALL into an unmapped page is EFAULT");
+    tap_eq_long(sc(SYS_syslog, 3, KERNEL_PTR, 4096), -EFAULT, "READ_ALL into kernel memory is EFAULT");
+    tap_eq_long(sc(SYS_syslog, 11, 0, 0), -EINVAL, "an unknown action is EINVAL");
+    tap_eq_long(sc(SYS_syslog, 8, 0, 9), -EINVAL, "CONSOLE_LEVEL 9 is EINVAL");
+    tap_ok(sc(SYS_syslog, 6, 0, 0) == 0 && sc(SYS_syslog, 7, 0, 0) == 0, "CONSOLE_OFF then CONSOLE_ON");
+    long u1 = sc(SYS_syslog, 9, 0, 0);
+    long r = sc(SYS_syslog, 2, (long)buf, 100);
+    long u2 = sc(SYS_syslog, 9, 0, 0);
+    tap_ok(u1 > 0 && r > 0 && r <= 100 && u2 < u1, "READ consumes unread text (SIZE_UNREAD falls)");
+    sc(SYS_syslog, 5, 0, 0);
+    long n2 = sc(SYS_syslog, 3, (long)buf, size);
+    tap_ok(n2 >= 0 && n2 < n1, "after CLEAR, READ_ALL returns less");
+    free(buf);
+    tap_eq_long(as_nobody(nobody_syslog), 0, "CLEAR and READ_ALL as a non-root user are EPERM");
+}
+
+static int raw_prio(int which, int who) { return (int)sc(SYS_getpriority, which, who, 0); }
+
+static int nobody_nice(void)
+{
+    /* nice 0 now (the parent reset it); RLIMIT_NICE 25 allows down to -5. */
+    if (sc(SYS_setpriority, PRIO_PROCESS, 0, 3) != 0 || raw_prio(PRIO_PROCESS, 0) != 17)
+        return 1;
+    if (sc(SYS_setpriority, PRIO_PROCESS, 0, -5) != 0)
+        return 2;
+    if (sc(SYS_setpriority, PRIO_PROCESS, 0, -6) != -EACCES)
+        return 3;
+    if (sc(SYS_setpriority, PRIO_PROCESS, 1, 5) != -EPERM)
+        return 4;
+    return 0;
+}
+
+/* ---- getpriority/setpriority: 12 checks ---- */
+static void priority_checks(void)
+{
+    tap_eq_long(raw_prio(PRIO_PROCESS, 0), 20, "getpriority: nice 0 is returned as 20");
+    tap_eq_long(sc(SYS_setpriority, PRIO_PROCESS, 0, 5), 0, "setpriority nice 5");
+    tap_eq_long(raw_prio(PRIO_PROCESS, getpid()), 15, "getpriority by pid sees 20 - 5");
+    char stat[512] = "";
+    FILE *f = fopen("/proc/self/stat", "r");
+    int nice = 99;
+    if (f && fgets(stat, sizeof(stat), f)) {
+        char *p = strrchr(stat, ')');
+        long v[17] = { 0 };
+        if (p && sscanf(p + 2, "%*c %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld",
+                        &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+                        &v[11], &v[12], &v[13], &v[14], &v[15]) == 16)
+            nice = (int)v[15];
+    }
+    if (f)
+        fclose(f);
+    tap_eq_long(nice, 5, "/proc/self/stat field 19 is the nice value");
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(raw_prio(PRIO_PROCESS, 0));
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_eq_long(WEXITSTATUS(st), 15, "a fork child inherits the nice value");
+    sc(SYS_setpriority, PRIO_PROCESS, 0, 100);
+    tap_eq_long(raw_prio(PRIO_PROCESS, 0), 1, "nice above 19 is clamped to 19");
+    sc(SYS_setpriority, PRIO_PGRP, 0, -100);
+    tap_eq_long(raw_prio(PRIO_PGRP, 0), 40, "PRIO_PGRP: root lowers to -20 (clamped)");
+    tap_eq_long(sc(SYS_setpriority, PRIO_USER, 0, 0), 0, "PRIO_USER 0: all of the caller's processes");
+    tap_ok(sc(SYS_getpriority, 3, 0, 0) == -EINVAL && sc(SYS_setpriority, -1, 0, 0) == -EINVAL,
+           "an unknown 'which' is EINVAL");
+    tap_ok(sc(SYS_getpriority, PRIO_PROCESS, 999999, 0) == -ESRCH &&
+           sc(SYS_setpriority, PRIO_PROCESS, 999999, 0) == -ESRCH, "an unknown pid is ESRCH");
+    struct rlimit rl = { 25, 25 }, old;
+    getrlimit(RLIMIT_NICE, &old);
+    setrlimit(RLIMIT_NICE, &rl);
+    tap_eq_long(as_nobody(nobody_nice), 0,
+                "non-root: raise freely, lower within RLIMIT_NICE (EACCES past it), others' EPERM");
+    setrlimit(RLIMIT_NICE, &old);
+    tap_eq_long(raw_prio(PRIO_PROCESS, 0), 20, "the caller is back at nice 0");
+}
+
+static int nobody_sched(void)
+{
+    struct sched_param sp = { .sched_priority = 10 };
+    if (sc(SYS_sched_setscheduler, 0, SCHED_FIFO, (long)&sp) != -EPERM)
+        return 1;
+    uint64_t m = 1;
+    if (sc(SYS_sched_setaffinity, 1, sizeof(m), (long)&m) != -EPERM)
+        return 2;
+    return 0;
+}
+
+/* ---- sched_*: 20 checks ---- */
+static void sched_checks(void)
+{
+    struct sched_param sp = { .sched_priority = 7 };
+    tap_eq_long(sc(SYS_sched_getscheduler, 0, 0, 0), SCHED_OTHER, "sched_getscheduler: SCHED_OTHER");
+    tap_ok(sc(SYS_sched_getscheduler, -1, 0, 0) == -EINVAL &&
+           sc(SYS_sched_getscheduler, 999999, 0, 0) == -ESRCH, "sched_getscheduler: EINVAL, ESRCH");
+    tap_ok(sc(SYS_sched_getparam, 0, (long)&sp, 0) == 0 && sp.sched_priority == 0,
+           "sched_getparam: priority 0");
+    tap_ok(sc(SYS_sched_getparam, 0, 0, 0) == -EINVAL && sc(SYS_sched_getparam, 0, BAD_PTR, 0) == -EFAULT,
+           "sched_getparam: NULL is EINVAL, a bad pointer EFAULT");
+    sp.sched_priority = 0;
+    tap_eq_long(sc(SYS_sched_setscheduler, 0, SCHED_OTHER, (long)&sp), 0, "sched_setscheduler SCHED_OTHER 0");
+    sp.sched_priority = 1;
+    tap_eq_long(sc(SYS_sched_setscheduler, 0, SCHED_OTHER, (long)&sp), -EINVAL,
+                "SCHED_OTHER with priority 1 is EINVAL");
+    sp.sched_priority = 0;
+    tap_ok(sc(SYS_sched_setscheduler, 0, SCHED_FIFO, (long)&sp) == -EINVAL &&
+           sc(SYS_sched_setscheduler, 0, 99, (long)&sp) == -EINVAL &&
+           sc(SYS_sched_setscheduler, 0, SCHED_OTHER, 0) == -EINVAL, "FIFO priority 0, policy 99, NULL: EINVAL");
+    sp.sched_priority = 100;
+    tap_eq_long(sc(SYS_sched_setscheduler, 0, SCHED_RR, (long)&sp), -EINVAL, "SCHED_RR priority 100 is EINVAL");
+    tap_eq_long(sc(SYS_sched_setscheduler, 0, SCHED_OTHER, BAD_PTR), -EFAULT, "a bad param pointer is EFAULT");
+    sp.sched_priority = 0;
+    tap_eq_long(sc(SYS_sched_setscheduler, 0, SCHED_OTHER | SCHED_RESET_ON_FORK, (long)&sp), 0,
+                "SCHED_OTHER | SCHED_RESET_ON_FORK");
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(sc(SYS_sched_getscheduler, 0, 0, 0) == SCHED_OTHER ? 0 : 1);
+    int st = 1;
+    waitpid(pid, &st, 0);
+    tap_ok(sc(SYS_sched_getscheduler, 0, 0, 0) == (SCHED_OTHER | SCHED_RESET_ON_FORK) && st == 0,
+           "the flag is reported, and clear in a fork child");
+    sc(SYS_sched_setscheduler, 0, SCHED_OTHER, (long)&sp);
+    sp.sched_priority = 5;
+    tap_ok(sc(SYS_sched_setparam, 0, (long)&sp, 0) == -EINVAL && sc(SYS_sched_setparam, -1, (long)&sp, 0) == -EINVAL,
+           "sched_setparam: priority 5 under SCHED_OTHER, pid -1: EINVAL");
+    tap_ok(sc(SYS_sched_get_priority_max, SCHED_FIFO, 0, 0) == 99 && sc(SYS_sched_get_priority_min, SCHED_RR, 0, 0) == 1,
+           "real-time priorities are 1..99");
+    tap_ok(sc(SYS_sched_get_priority_max, SCHED_OTHER, 0, 0) == 0 && sc(SYS_sched_get_priority_min, SCHED_BATCH, 0, 0) == 0 &&
+           sc(SYS_sched_get_priority_max, SCHED_IDLE, 0, 0) == 0, "other policies have priority 0");
+    tap_ok(sc(SYS_sched_get_priority_max, 4, 0, 0) == -EINVAL && sc(SYS_sched_get_priority_min, -1, 0, 0) == -EINVAL,
+           "an unknown policy is EINVAL");
+    struct timespec ts = { -1, -1 };
+    tap_ok(sc(SYS_sched_rr_get_interval, 0, (long)&ts, 0) == 0 && ts.tv_sec == 0 && ts.tv_nsec >= 0 &&
+           ts.tv_nsec < 1000000000L, "sched_rr_get_interval gives a time slice");
+    tap_ok(sc(SYS_sched_rr_get_interval, 0, BAD_PTR, 0) == -EFAULT && sc(SYS_sched_rr_get_interval, -1, (long)&ts, 0) == -EINVAL,
+           "sched_rr_get_interval: EFAULT, EINVAL");
+    uint64_t all = 0, m = 1, got = 0;
+    sc(SYS_sched_getaffinity, 0, sizeof(all), (long)&all);
+    tap_ok(sc(SYS_sched_setaffinity, 0, sizeof(m), (long)&m) == 0 &&
+           sc(SYS_sched_getaffinity, 0, sizeof(got), (long)&got) == sizeof(got) && got == 1,
+           "sched_setaffinity to CPU 0 is read back");
+    m = 0;
+    uint64_t high = 1ULL << 63;
+    tap_ok(sc(SYS_sched_setaffinity, 0, sizeof(m), (long)&m) == -EINVAL &&
+           sc(SYS_sched_setaffinity, 0, sizeof(high), (long)&high) == -EINVAL &&
+           sc(SYS_sched_setaffinity, 0, sizeof(m), BAD_PTR) == -EFAULT &&
+           sc(SYS_sched_setaffinity, 999999, sizeof(all), (long)&all) == -ESRCH,
+           "sched_setaffinity: empty or offline mask EINVAL, EFAULT, ESRCH");
+    tap_eq_long(as_nobody(nobody_sched), 0, "non-root: real-time policy and others' affinity are EPERM");
+    sc(SYS_sched_setaffinity, 0, sizeof(all), (long)&all);
+}
+
+int main(void)
+{
+    tap_plan(14 + 12 + 20);
+    if (mount("proc", "/proc", "proc", 0, NULL))
+        tap_diag("mounting /proc failed");
+    syslog_checks();
+    priority_checks();
+    sched_checks();
+    tap_finish();
+}
