@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -206,13 +208,153 @@ static void sched_checks(void)
     sc(SYS_sched_setaffinity, 0, sizeof(all), (long)&all);
 }
 
+/* Parent-death signal: a grandchild with PR_SET_PDEATHSIG(SIGTERM) dies when its parent exits. */
+static bool pdeath_delivered(void)
+{
+    int ready[2];
+    if (pipe(ready))
+        return false;
+    pid_t mid = fork();
+    if (mid == 0) {
+        pid_t c = fork();
+        if (c == 0) {
+            alarm(10);      /* a missing signal ends in SIGALRM, not a hang */
+            prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+            if (write(ready[1], "r", 1) != 1)
+                _exit(1);
+            for (;;)
+                pause();
+        }
+        char b;
+        _exit(read(ready[0], &b, 1) == 1 ? 0 : 1);
+    }
+    close(ready[1]);
+    close(ready[0]);
+    int st = 0;
+    waitpid(mid, &st, 0);
+    pid_t c = waitpid(-1, &st, 0);      /* pid 1 inherits the orphan */
+    return c > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM;
+}
+
+/* Subreaper: S marks itself, its grandchild is re-parented to S (not init) when the middle exits. */
+static int subreaper_child(void)
+{
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
+        return 1;
+    int got = -1;
+    if (prctl(PR_GET_CHILD_SUBREAPER, (unsigned long)&got, 0, 0, 0) || got != 1)
+        return 2;
+    pid_t s = getpid();
+    int hold[2];
+    if (pipe(hold))
+        return 3;
+    pid_t mid = fork();
+    if (mid == 0) {
+        if (fork() == 0) {
+            char b;
+            close(hold[1]);
+            alarm(10);
+            while (read(hold[0], &b, 1) > 0)
+                ;
+            _exit(getppid() == s ? 42 : 43);    /* the middle is gone: who is the parent now? */
+        }
+        _exit(0);
+    }
+    close(hold[1]);
+    close(hold[0]);
+    int st = 0;
+    waitpid(mid, &st, 0);
+    pid_t c = waitpid(-1, &st, 0);
+    return c > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 42 ? 0 : 4;
+}
+
+static int nnp_child(void)
+{
+    if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
+        return 1;
+    if (sc(SYS_prctl, PR_SET_NO_NEW_PRIVS, 0, 0) != -EINVAL)
+        return 2;
+    if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0) != -1 || errno != EINVAL)
+        return 3;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+        return 4;
+    if (syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0) != -1 || errno != EINVAL)
+        return 5;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 1);
+    int st = 1;
+    waitpid(pid, &st, 0);
+    return st == 0 ? 0 : 6;
+}
+
+static int run_child(int (*fn)(void))
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(fn());
+    int st = -1;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+/* ---- prctl: 14 checks ---- */
+static void prctl_checks(void)
+{
+    char name[32] = "";
+    tap_ok(prctl(PR_SET_NAME, (unsigned long)"keel-prctl-name-long", 0, 0, 0) == 0 &&
+           prctl(PR_GET_NAME, (unsigned long)name, 0, 0, 0) == 0 && strcmp(name, "keel-prctl-name") == 0,
+           "PR_SET_NAME cuts to 15 bytes, PR_GET_NAME reads it");
+    char comm[32] = "";
+    FILE *f = fopen("/proc/self/comm", "r");
+    if (f && !fgets(comm, sizeof(comm), f))
+        comm[0] = 0;
+    if (f)
+        fclose(f);
+    tap_ok(strcmp(comm, "keel-prctl-name\n") == 0, "/proc/self/comm shows the new name");
+    tap_ok(sc(SYS_prctl, PR_SET_NAME, BAD_PTR, 0) == -EFAULT && sc(SYS_prctl, PR_GET_NAME, BAD_PTR, 0) == -EFAULT,
+           "PR_SET_NAME/PR_GET_NAME with a bad pointer: EFAULT");
+    int sig = -1;
+    tap_ok(prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0) == 0 && prctl(PR_GET_PDEATHSIG, (unsigned long)&sig, 0, 0, 0) == 0 &&
+           sig == SIGUSR1, "PR_SET_PDEATHSIG / PR_GET_PDEATHSIG");
+    tap_ok(sc(SYS_prctl, PR_SET_PDEATHSIG, 65, 0) == -EINVAL && sc(SYS_prctl, PR_GET_PDEATHSIG, BAD_PTR, 0) == -EFAULT,
+           "PR_SET_PDEATHSIG 65 is EINVAL, PR_GET_PDEATHSIG to a bad pointer EFAULT");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int s2 = -1;
+        prctl(PR_GET_PDEATHSIG, (unsigned long)&s2, 0, 0, 0);
+        int r = 0;
+        prctl(PR_GET_CHILD_SUBREAPER, (unsigned long)&r, 0, 0, 0);
+        _exit(s2 == 0 && r == 0 ? 0 : 1);
+    }
+    int st = 1;
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    waitpid(pid, &st, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    tap_ok(st == 0, "a fork child starts with no pdeath signal and is no subreaper");
+    tap_ok(pdeath_delivered(), "the parent-death signal is delivered when the parent exits");
+    tap_eq_long(run_child(subreaper_child), 0, "orphans go to the nearest child subreaper");
+    tap_ok(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 &&
+           prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, "PR_GET_DUMPABLE 1, PR_SET_DUMPABLE 0");
+    tap_ok(sc(SYS_prctl, PR_SET_DUMPABLE, 2, 0) == -EINVAL && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == 0 &&
+           prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1, "PR_SET_DUMPABLE 2 is EINVAL, 1 restores");
+    tap_eq_long(run_child(nnp_child), 0, "no_new_privs: argument checks, set once, inherited by fork");
+    tap_eq_long(prctl(PR_GET_SECUREBITS, 0, 0, 0, 0), 0, "PR_GET_SECUREBITS: none set");
+    tap_ok(prctl(PR_CAPBSET_READ, 0, 0, 0, 0) == 1 && prctl(PR_CAPBSET_READ, 40, 0, 0, 0) == 1 &&
+           sc(SYS_prctl, PR_CAPBSET_READ, 41, 0) == -EINVAL, "PR_CAPBSET_READ: caps 0..40 in the set, 41 EINVAL");
+    tap_eq_long(sc(SYS_prctl, 9999, 0, 0), -EINVAL, "an unknown prctl option is EINVAL");
+}
+
 int main(void)
 {
-    tap_plan(14 + 12 + 20);
+    tap_plan(14 + 12 + 20 + 14);
     if (mount("proc", "/proc", "proc", 0, NULL))
         tap_diag("mounting /proc failed");
     syslog_checks();
     priority_checks();
     sched_checks();
+    prctl_checks();
     tap_finish();
 }
