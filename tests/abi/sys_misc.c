@@ -10,6 +10,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +24,12 @@
 static long sc(long nr, long a, long b, long c)
 {
     long r = syscall(nr, a, b, c);
+    return r < 0 ? -errno : r;
+}
+
+static long sc4(long nr, long a, long b, long c, long d)
+{
+    long r = syscall(nr, a, b, c, d);
     return r < 0 ? -errno : r;
 }
 
@@ -347,14 +355,73 @@ static void prctl_checks(void)
     tap_eq_long(sc(SYS_prctl, 9999, 0, 0), -EINVAL, "an unknown prctl option is EINVAL");
 }
 
+static bool same_bytes(const char *path, const char *want, size_t n)
+{
+    static char got[120000];
+    int fd = open(path, O_RDONLY);
+    ssize_t r = fd >= 0 ? read(fd, got, sizeof(got)) : -1;
+    if (fd >= 0)
+        close(fd);
+    return r == (ssize_t)n && memcmp(got, want, n) == 0;
+}
+
+/* ---- sendfile: 10 checks ---- */
+static void sendfile_checks(void)
+{
+    static char data[100000];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (char)('a' + (i * 7) % 26);
+    int src = open("/tmp/sf_src", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (src < 0 || write(src, data, sizeof(data)) != (ssize_t)sizeof(data))
+        tap_diag("cannot create /tmp/sf_src");
+    lseek(src, 0, SEEK_SET);
+    int dst = open("/tmp/sf_dst", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ssize_t r = sendfile(dst, src, NULL, sizeof(data) + 500);
+    close(dst);
+    tap_ok(r == (ssize_t)sizeof(data) && lseek(src, 0, SEEK_CUR) == (off_t)sizeof(data) &&
+           same_bytes("/tmp/sf_dst", data, sizeof(data)), "file to file without an offset: all bytes, offset advanced");
+    tap_eq_long(sendfile(1, src, NULL, 10), 0, "at end of file sendfile returns 0");
+    off_t off = 10;
+    dst = open("/tmp/sf_dst2", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    r = sendfile(dst, src, &off, 50);
+    close(dst);
+    tap_ok(r == 50 && off == 60 && lseek(src, 0, SEEK_CUR) == (off_t)sizeof(data) &&
+           same_bytes("/tmp/sf_dst2", data + 10, 50), "with an offset pointer: it advances, the file offset does not");
+    int p[2];
+    char back[1000];
+    off = 0;
+    tap_ok(pipe(p) == 0 && sendfile(p[1], src, &off, sizeof(back)) == (ssize_t)sizeof(back) &&
+           read(p[0], back, sizeof(back)) == (ssize_t)sizeof(back) && memcmp(back, data, sizeof(back)) == 0,
+           "file to pipe");
+    tap_eq_long(sc4(SYS_sendfile, src, p[0], 0, 10), -EINVAL, "a pipe as the source is EINVAL");
+    int app = open("/tmp/sf_app", O_WRONLY | O_CREAT | O_APPEND, 0644);
+    off = 0;
+    tap_eq_long(sc4(SYS_sendfile, app, src, (long)&off, 10), -EINVAL, "an O_APPEND destination is EINVAL");
+    int ro = open("/tmp/sf_dst", O_RDONLY), wo = open("/tmp/sf_dst2", O_WRONLY);
+    tap_ok(sc4(SYS_sendfile, p[1], -1, 0, 10) == -EBADF && sc4(SYS_sendfile, ro, src, 0, 10) == -EBADF &&
+           sc4(SYS_sendfile, p[1], wo, 0, 10) == -EBADF, "bad, unwritable or unreadable descriptors: EBADF");
+    tap_eq_long(sc4(SYS_sendfile, p[1], src, BAD_PTR, 10), -EFAULT, "a bad offset pointer is EFAULT");
+    off = -1;
+    tap_eq_long(sc4(SYS_sendfile, p[1], src, (long)&off, 10), -EINVAL, "a negative offset is EINVAL");
+    off = (off_t)sizeof(data) - 30;
+    tap_ok(sendfile(p[1], src, &off, 1000) == 30 && off == (off_t)sizeof(data), "a count past the end copies the rest");
+    close(p[0]);
+    close(p[1]);
+    close(app);
+    close(ro);
+    close(wo);
+    close(src);
+}
+
 int main(void)
 {
-    tap_plan(14 + 12 + 20 + 14);
+    tap_plan(14 + 12 + 20 + 14 + 10);
     if (mount("proc", "/proc", "proc", 0, NULL))
         tap_diag("mounting /proc failed");
     syslog_checks();
     priority_checks();
     sched_checks();
     prctl_checks();
+    sendfile_checks();
     tap_finish();
 }
