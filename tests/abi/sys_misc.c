@@ -11,6 +11,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -413,9 +416,76 @@ static void sendfile_checks(void)
     close(src);
 }
 
+/* ---- getdents (old format): 3 checks ---- */
+static void getdents_checks(void)
+{
+    close(open("/tmp/gd_file", O_WRONLY | O_CREAT, 0644));
+    mkdir("/tmp/gd_dir", 0755);
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    static char buf[8192];
+    long n = sc(SYS_getdents, fd, (long)buf, sizeof(buf));
+    int seen = 0;
+    bool aligned = n > 0;
+    for (long off = 0; n > 0 && off < n;) {
+        unsigned short reclen;
+        memcpy(&reclen, buf + off + 16, 2);
+        const char *name = buf + off + 18;
+        char type = buf[off + reclen - 1];
+        aligned &= reclen % 8 == 0 && reclen > 18;
+        if (strcmp(name, ".") == 0 && type == DT_DIR)
+            seen |= 1;
+        if (strcmp(name, "..") == 0 && type == DT_DIR)
+            seen |= 2;
+        if (strcmp(name, "gd_file") == 0 && type == DT_REG)
+            seen |= 4;
+        if (strcmp(name, "gd_dir") == 0 && type == DT_DIR)
+            seen |= 8;
+        if (!reclen)
+            break;
+        off += reclen;
+    }
+    tap_ok(seen == 15 && aligned, "getdents: ., .., a file and a directory with d_type in the last byte");
+    tap_eq_long(sc(SYS_getdents, fd, (long)buf, sizeof(buf)), 0, "getdents at the end returns 0");
+    lseek(fd, 0, SEEK_SET);
+    int file = open("/tmp/gd_file", O_RDONLY);
+    tap_ok(sc(SYS_getdents, file, (long)buf, sizeof(buf)) == -ENOTDIR && sc(SYS_getdents, -1, (long)buf, sizeof(buf)) == -EBADF &&
+           sc(SYS_getdents, fd, (long)buf, 10) == -EINVAL && sc(SYS_getdents, fd, BAD_PTR, sizeof(buf)) == -EFAULT,
+           "getdents: ENOTDIR, EBADF, EINVAL for a tiny buffer, EFAULT");
+    close(file);
+    close(fd);
+}
+
+/* ---- utimes/futimesat: 5 checks ---- */
+static void utimes_checks(void)
+{
+    close(open("/tmp/ut_file", O_WRONLY | O_CREAT, 0644));
+    struct timeval tv[2] = { { 1000000, 250000 }, { 2000000, 500000 } };
+    struct stat st;
+    tap_ok(sc(SYS_utimes, (long)"/tmp/ut_file", (long)tv, 0) == 0 && stat("/tmp/ut_file", &st) == 0 &&
+           st.st_atim.tv_sec == 1000000 && st.st_atim.tv_nsec == 250000000 &&
+           st.st_mtim.tv_sec == 2000000 && st.st_mtim.tv_nsec == 500000000, "utimes sets atime and mtime (microseconds)");
+    tv[1].tv_usec = 1000000;
+    tap_ok(sc(SYS_utimes, (long)"/tmp/ut_file", (long)tv, 0) == -EINVAL && sc(SYS_utimes, 0, 0, 0) == -EFAULT &&
+           sc(SYS_utimes, (long)"/tmp/ut_file", BAD_PTR, 0) == -EFAULT &&
+           sc(SYS_utimes, (long)"/tmp/no-such", 0, 0) == -ENOENT, "utimes: EINVAL, EFAULT, ENOENT");
+    tv[1].tv_usec = 0;
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    tap_ok(sc4(SYS_futimesat, dir, (long)"ut_file", (long)tv, 0) == 0 && stat("/tmp/ut_file", &st) == 0 &&
+           st.st_mtim.tv_sec == 2000000 && st.st_mtim.tv_nsec == 0, "futimesat relative to a directory fd");
+    int fd = open("/tmp/ut_file", O_RDONLY);
+    tv[1].tv_sec = 3000000;
+    tap_ok(sc4(SYS_futimesat, fd, 0, (long)tv, 0) == 0 && stat("/tmp/ut_file", &st) == 0 && st.st_mtim.tv_sec == 3000000,
+           "futimesat with a NULL path sets the times of the fd itself");
+    time_t now = time(NULL);
+    tap_ok(sc(SYS_utimes, (long)"/tmp/ut_file", 0, 0) == 0 && stat("/tmp/ut_file", &st) == 0 &&
+           st.st_mtim.tv_sec >= now - 5 && st.st_mtim.tv_sec <= now + 5, "utimes with NULL times sets now");
+    close(fd);
+    close(dir);
+}
+
 int main(void)
 {
-    tap_plan(14 + 12 + 20 + 14 + 10);
+    tap_plan(14 + 12 + 20 + 14 + 10 + 3 + 5);
     if (mount("proc", "/proc", "proc", 0, NULL))
         tap_diag("mounting /proc failed");
     syslog_checks();
@@ -423,5 +493,7 @@ int main(void)
     sched_checks();
     prctl_checks();
     sendfile_checks();
+    getdents_checks();
+    utimes_checks();
     tap_finish();
 }
