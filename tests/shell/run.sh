@@ -3,7 +3,7 @@
 export PATH=/sbin:/usr/sbin:/bin:/usr/bin
 . /shell/lib.sh
 
-plan 152
+plan 153
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /tmp
