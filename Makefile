@@ -37,6 +37,7 @@ include kernel/kernel.mk
 -include tests/ext2/ext2.mk
 -include tests/boot/oom.mk
 -include tests/dyn/dyn.mk
+-include tests/shell/shell.mk
 
 ## test: everything CI runs: safety, host unit tests, in-kernel tests, boot/integration tests.
 test: deps-check

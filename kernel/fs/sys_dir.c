@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// getdents64, chdir, fchdir, getcwd and umask.
+// getdents64, getdents (the old format), chdir, fchdir, getcwd and umask.
 #include <ostd/heap.h>
 #include <ostd/user.h>
 #include <lib/string.h>
@@ -9,13 +9,34 @@
 #include "fs/open.h"
 
 #define DIRENT_HDR 19   /* d_ino, d_off, d_reclen, d_type */
+#define OLD_DIRENT_HDR 18   /* getdents: d_ino, d_off (longs), d_reclen; d_type is the record's last byte */
 #define GETDENTS_MAX (64 * 1024)
 
-struct dirbuf { char *buf; size_t len, cap; };
+struct dirbuf { char *buf; size_t len, cap; bool old; };
+
+/* The old struct linux_dirent: name, NUL, padding, then d_type in the last byte. */
+static bool emit_old(struct dirbuf *db, uint64_t ino, uint64_t next, uint32_t mode, const char *name, size_t nlen)
+{
+    size_t reclen = ALIGN_UP(OLD_DIRENT_HDR + nlen + 2, 8);
+    if (db->len + reclen > db->cap)
+        return false;
+    char *rec = db->buf + db->len;
+    uint16_t rl = (uint16_t)reclen;
+    memset(rec, 0, reclen);
+    memcpy(rec, &ino, 8);
+    memcpy(rec + 8, &next, 8);
+    memcpy(rec + 16, &rl, 2);
+    memcpy(rec + OLD_DIRENT_HDR, name, nlen);
+    rec[reclen - 1] = (char)((mode & S_IFMT) >> 12);
+    db->len += reclen;
+    return true;
+}
 
 /* Append one record; false when it does not fit. */
 static bool emit(struct dirbuf *db, uint64_t ino, uint64_t next, uint32_t mode, const char *name, size_t nlen)
 {
+    if (db->old)
+        return emit_old(db, ino, next, mode, name, nlen);
     size_t reclen = ALIGN_UP(DIRENT_HDR + nlen + 1, 8);
     if (db->len + reclen > db->cap)
         return false;
@@ -62,13 +83,13 @@ static bool fill_dir_locked(struct file *f, struct dirbuf *db, uint64_t *pos)
     return true;
 }
 
-long sys_getdents64(struct sys_call *c)
+static long do_getdents(struct sys_call *c, bool old)
 {
     struct file *f = fd_get((int)c->arg[0]);
     if (!f)
         return -EBADF;
     long r = (f->flags & O_PATH) ? -EBADF : !S_ISDIR(f->inode->mode) || !f->path.dentry ? -ENOTDIR : 0;
-    struct dirbuf db = { NULL, 0, (size_t)MIN(c->arg[2], (uint64_t)GETDENTS_MAX) };
+    struct dirbuf db = { NULL, 0, (size_t)MIN(c->arg[2], (uint64_t)GETDENTS_MAX), old };
     if (!r && !(db.buf = kmalloc(db.cap ? db.cap : 1)))
         r = -ENOMEM;
     if (!r) {
@@ -89,6 +110,9 @@ long sys_getdents64(struct sys_call *c)
     file_put(f);
     return r;
 }
+
+long sys_getdents64(struct sys_call *c) { return do_getdents(c, false); }
+long sys_getdents(struct sys_call *c) { return do_getdents(c, true); }
 
 static void set_cwd_locked(struct path p)
 {

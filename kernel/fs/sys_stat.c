@@ -5,6 +5,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
+#include <uapi/time.h>
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
 
@@ -261,16 +262,13 @@ static void ts_apply(struct linux_timespec *dst, const struct linux_timespec *t,
     *dst = t->tv_nsec == UTIME_NOW ? now : *t;
 }
 
-long sys_utimensat(struct sys_call *c)
+/* Set the times (already copied in) of path at dirfd, or of dirfd itself when path is NULL. */
+static long set_times(int dirfd, uptr_t path, struct linux_timespec ts[2], uint32_t flags)
 {
-    int dirfd = (int)c->arg[0];
-    uptr_t path = uptr(c->arg[1]), utimes = uptr(c->arg[2]);
-    uint32_t flags = (uint32_t)c->arg[3];
-    struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
-    if (!uptr_is_null(utimes) && copy_from_user(ts, utimes, sizeof(ts)))
-        return -EFAULT;
     if (!ts_valid(&ts[0]) || !ts_valid(&ts[1]) || (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
         return -EINVAL;
+    if (uptr_is_null(path) && dirfd == AT_FDCWD)
+        return -EFAULT;     /* no fd to fall back on: the NULL is a bad path pointer */
     if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
         return 0;
     struct inode *ino;
@@ -290,4 +288,37 @@ long sys_utimensat(struct sys_call *c)
     mutex_unlock(&vfs_lock);
     inode_put(ino);
     return r;
+}
+
+long sys_utimensat(struct sys_call *c)
+{
+    struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    uptr_t utimes = uptr(c->arg[2]);
+    if (!uptr_is_null(utimes) && copy_from_user(ts, utimes, sizeof(ts)))
+        return -EFAULT;
+    return set_times((int)c->arg[0], uptr(c->arg[1]), ts, (uint32_t)c->arg[3]);
+}
+
+/* utimes and futimesat: struct timeval pairs (microseconds 0..999999), NULL for now. */
+static long timeval_times(int dirfd, uptr_t path, uptr_t utv)
+{
+    struct linux_timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    if (!uptr_is_null(utv)) {
+        struct kernel_timeval tv[2];
+        if (copy_from_user(tv, utv, sizeof(tv)))
+            return -EFAULT;
+        for (int i = 0; i < 2; i++) {
+            if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+                return -EINVAL;
+            ts[i].tv_sec = tv[i].tv_sec;
+            ts[i].tv_nsec = tv[i].tv_usec * 1000;
+        }
+    }
+    return set_times(dirfd, path, ts, 0);
+}
+
+long sys_utimes(struct sys_call *c) { return timeval_times(AT_FDCWD, uptr(c->arg[0]), uptr(c->arg[1])); }
+long sys_futimesat(struct sys_call *c)
+{
+    return timeval_times((int)c->arg[0], uptr(c->arg[1]), uptr(c->arg[2]));
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
 // statfs, fstatfs and statx.
 #include <ostd/user.h>
+#include <ostd/frame.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/statfs.h>
 #include <uapi/mount.h>
 #include "fs/fs_syscalls.h"
+#include "fs/tmpfs.h"
 
 static int64_t statfs_flags(uint32_t mf)
 {
@@ -30,9 +32,15 @@ static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct li
     st->f_frsize = 4096;
     st->f_namelen = NAME_MAX;
     st->f_flags = statfs_flags(mflags);
-    if (sb->size_limit) {
+    uint64_t limit = sb->size_limit;
+    if (!limit && sb->magic == TMPFS_MAGIC) {
+        struct frame_stats fs;      /* tmpfs without size= reports half of RAM, as Linux */
+        frame_get_stats(&fs);
+        limit = fs.total * 4096 / 2;
+    }
+    if (limit) {
         uint64_t used = atomic_load(&sb->pages_used);
-        st->f_blocks = sb->size_limit / 4096;
+        st->f_blocks = limit / 4096;
         st->f_bfree = st->f_bavail = st->f_blocks - MIN(used, st->f_blocks);
     }
     if (sb->inode_limit) {

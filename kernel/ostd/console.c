@@ -2,6 +2,7 @@
 // Serial (16550 COM1) console and printk.
 #include <ostd/console.h>
 #include <ostd/sync.h>
+#include <ostd/time.h>
 #include <lib/format.h>
 #include "arch/x86_64/cpu.h"
 #include "internal.h"
@@ -69,17 +70,70 @@ int console_getc(void)
 void console_set_loglevel(int level) { loglevel = level; }
 int console_loglevel(void) { return loglevel; }
 
+/* ---- the kernel log ring ---- */
+
+static spinlock_t log_lock = SPINLOCK_INIT("klog");
+static char log_ring[CONSOLE_LOG_SIZE];     /* guarded by log_lock */
+static uint64_t log_end;                    /* guarded by log_lock: bytes ever logged */
+static bool log_mid_line;                   /* guarded by log_lock: the last byte was not '\n' */
+
+static void log_put_locked(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        log_ring[log_end++ % CONSOLE_LOG_SIZE] = s[i];
+}
+
+/* Append one message; a line that starts here gets the level and time prefix. */
+static void log_append(int level, const char *msg, size_t n)
+{
+    char pre[40];
+    uint64_t ns = clock_monotonic_ns();
+    int pn = ksnprintf(pre, sizeof(pre), "<%d>[%5llu.%06llu] ", level,
+                       (unsigned long long)(ns / 1000000000ULL),
+                       (unsigned long long)(ns % 1000000000ULL / 1000));
+    unsigned long f = spin_lock_irqsave(&log_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (!log_mid_line && pn > 0)
+            log_put_locked(pre, (size_t)pn);
+        log_put_locked(&msg[i], 1);
+        log_mid_line = msg[i] != '\n';
+    }
+    spin_unlock_irqrestore(&log_lock, f);
+}
+
+void console_log_bounds(uint64_t *start, uint64_t *end)
+{
+    unsigned long f = spin_lock_irqsave(&log_lock);
+    *end = log_end;
+    *start = log_end > CONSOLE_LOG_SIZE ? log_end - CONSOLE_LOG_SIZE : 0;
+    spin_unlock_irqrestore(&log_lock, f);
+}
+
+size_t console_log_read(uint64_t pos, char *buf, size_t len, uint64_t *from)
+{
+    unsigned long f = spin_lock_irqsave(&log_lock);
+    uint64_t start = log_end > CONSOLE_LOG_SIZE ? log_end - CONSOLE_LOG_SIZE : 0;
+    if (pos < start)
+        pos = start;
+    size_t n = 0;
+    for (; n < len && pos + n < log_end; n++)
+        buf[n] = log_ring[(pos + n) % CONSOLE_LOG_SIZE];
+    spin_unlock_irqrestore(&log_lock, f);
+    *from = pos;
+    return n;
+}
+
 void vprintk_level(int level, const char *fmt, va_list ap)
 {
     char buf[512];
-    if (level > loglevel)
-        return;
     int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
     if (n < 0)
         return;
     if ((size_t)n >= sizeof(buf))
         n = sizeof(buf) - 1;
-    console_write(buf, (size_t)n);
+    log_append(level, buf, (size_t)n);
+    if (level <= loglevel)
+        console_write(buf, (size_t)n);
 }
 
 void printk_level(int level, const char *fmt, ...)

@@ -325,6 +325,7 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
         p->did_exec = true;
         const char *base = strrchr(filename, '/');
         strlcpy(p->comm, base ? base + 1 : filename, sizeof(p->comm));
+        proc_ctl_exec(&p->ctl);
     }
     mutex_unlock(&p->lock);
     mm_put(old);

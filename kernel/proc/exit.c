@@ -17,22 +17,41 @@
 long sys_exit(struct sys_call *c);
 long sys_exit_group(struct sys_call *c);
 
-/* Give p's children to init (pid 1); tasklist_lock held. */
+/*
+ * The new parent of p's orphans: the nearest live ancestor that made itself
+ * a child subreaper (PR_SET_CHILD_SUBREAPER), else init (pid 1).
+ * tasklist_lock held.
+ */
+static struct process *find_reaper_locked(struct process *p)
+{
+    for (struct process *a = p->parent; a && a->pid != 1; a = a->parent)
+        if (a->ctl.child_subreaper && a->state == PROC_ALIVE && !atomic_load(&a->group_exit))
+            return a;
+    return proc_find_locked(1);
+}
+
+/* Give p's children to their reaper, sending each its parent-death signal; tasklist_lock held. */
 static void reparent_children_locked(struct process *p)
 {
-    struct process *init = proc_find_locked(1);
+    struct process *reaper = find_reaper_locked(p);
     bool zombies = false;
     struct list_head *l, *n;
     list_for_each_safe(l, n, &p->children) {
         struct process *c = list_entry(l, struct process, sibling);
         list_del(&c->sibling);
-        c->parent = init;
-        list_add_tail(&c->sibling, &init->children);
+        c->parent = reaper;
+        list_add_tail(&c->sibling, &reaper->children);
         zombies |= c->state == PROC_ZOMBIE;
+        int sig = __atomic_load_n(&c->ctl.pdeath_signal, __ATOMIC_RELAXED);
+        if (sig && c->state == PROC_ALIVE) {
+            struct ksiginfo si;
+            ksiginfo_user(&si, sig, SI_USER);   /* from the dying parent, as Linux */
+            signal_send_proc_locked(c, &si);
+        }
     }
     if (zombies) {
-        atomic_add(&init->child_gen, 1);
-        wq_wake_all(&init->child_wq);
+        atomic_add(&reaper->child_gen, 1);
+        wq_wake_all(&reaper->child_wq);
     }
 }
 

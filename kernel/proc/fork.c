@@ -87,6 +87,7 @@ static int clone_resources(struct process *np, struct process *p, uint64_t f)
     cred_get(np->cred);
     memcpy(np->rlim, p->rlim, sizeof(np->rlim));
     memcpy(np->comm, p->comm, sizeof(np->comm));
+    proc_ctl_fork(&np->ctl, &p->ctl);
     int r = proc_copy_exec_info_locked(np, p);
     mutex_unlock(&p->lock);
     return np->mm && np->files && np->fs && !r ? 0 : -ENOMEM;

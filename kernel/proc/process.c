@@ -167,6 +167,7 @@ struct process *process_alloc_nr(int nr, int *err)
     wq_init(&p->exec_wq);
     p->exit_signal = SIGCHLD;
     memcpy(p->rlim, default_rlimits, sizeof(p->rlim));
+    proc_ctl_init(&p->ctl);
     return p;
 }
 

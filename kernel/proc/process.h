@@ -8,6 +8,7 @@
 #include <ostd/list.h>
 #include <uapi/resource.h>
 #include "signal/sigtypes.h"
+#include "sys/proc_ctl.h"
 
 struct user_context;
 struct task;
@@ -63,6 +64,7 @@ struct process {
     int oom_score_adj;              /* guarded by lock */
     struct pidfd_ref *pidfd_ref;    /* guarded by tasklist_lock: what open pidfds share, or NULL */
     uint64_t cpu_check_ns;          /* next RLIMIT_CPU check (monotonic); racy hint, owner threads */
+    struct proc_ctl ctl;            /* nice, affinity, prctl state: locking in sys/proc_ctl.h */
 
     struct waitqueue child_wq;      /* wait4 sleeps here; woken when a child changes state */
     uint32_t child_gen;             /* atomic: bumped on each child state change */

@@ -17,7 +17,7 @@ long sys_sched_yield(struct sys_call *c)
     return 0;
 }
 
-/* FIXME: every task may run on every CPU; sched_setaffinity is not implemented. */
+/* The mask sched_setaffinity stored (kernel/sched/sched_syscalls.c). */
 long sys_sched_getaffinity(struct sys_call *c)
 {
     int pid = (int)c->arg[0];
@@ -27,11 +27,12 @@ long sys_sched_getaffinity(struct sys_call *c)
     if (pid < 0)
         return -ESRCH;
     mutex_lock(&tasklist_lock);
-    bool found = pid == 0 || proc_find_locked(pid);
+    struct process *p = pid == 0 ? current_proc() : proc_find_locked(pid);
+    uint64_t mask = p ? __atomic_load_n(&p->ctl.affinity, __ATOMIC_RELAXED) : 0;
     mutex_unlock(&tasklist_lock);
-    if (!found)
+    if (!p)
         return -ESRCH;   /* FIXME: thread ids other than a process's own are not looked up */
     unsigned n = cpu_count();
-    uint64_t mask = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+    mask &= n >= 64 ? ~0ULL : (1ULL << n) - 1;
     return copy_to_user(uptr(c->arg[2]), &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }

@@ -20,7 +20,7 @@ static uint64_t ns_to_ticks(uint64_t ns) { return ns / (1000000000ull / USER_HZ)
 
 /* Per-process numbers gathered under the locks, formatted afterwards. */
 struct pinfo {
-    int pid, ppid, pgid, sid, nr_threads, exit_signal;
+    int pid, ppid, pgid, sid, nr_threads, exit_signal, nice;
     char comm[16];
     char state;
     uint64_t start_ticks, vsize, locked, runtime_ns;
@@ -55,6 +55,7 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     pi->sid = p->sid;
     pi->nr_threads = p->nr_threads;
     pi->exit_signal = p->exit_signal;
+    pi->nice = p->ctl.nice;
     memcpy(pi->comm, p->comm, sizeof(pi->comm));
     pi->comm[15] = 0;
     pi->state = p->state == PROC_ZOMBIE ? 'Z' : p == current_proc() ? 'R' : 'S';
@@ -83,9 +84,9 @@ static int show_stat(struct pbuf *b, const struct inode *ino)
     if (r)
         return r;
     uint64_t t = ns_to_ticks(pi.runtime_ns);
-    pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu 0 0 20 0 %d 0 %llu %llu %llu ",
+    pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu 0 0 %d %d %d 0 %llu %llu %llu ",
               pi.pid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, 0x400000u,
-              (unsigned long long)t, 0ULL, pi.nr_threads,
+              (unsigned long long)t, 0ULL, 20 + pi.nice, pi.nice, pi.nr_threads,
               (unsigned long long)pi.start_ticks, (unsigned long long)pi.vsize,
               (unsigned long long)(pi.vsize / 4096));
     pb_printf(b, "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",

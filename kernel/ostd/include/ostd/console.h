@@ -30,4 +30,22 @@ void console_set_rx_handler(void (*fn)(void *ctx, uint8_t byte), void *ctx);
 void console_set_loglevel(int level);
 int console_loglevel(void);
 
+/*
+ * The kernel log: every printk message, whatever the console level, is also
+ * kept as text lines "<level>[seconds.micros] message" in a ring of
+ * CONSOLE_LOG_SIZE bytes (what syslog(2)/dmesg read). A position counts the
+ * bytes logged since boot; older text than console_log_start() has been
+ * overwritten. Both functions work in any context (they take the log lock
+ * with IRQs off, briefly).
+ */
+#define CONSOLE_LOG_SIZE (64 * 1024)
+/* The oldest position still kept (*start) and the position after the newest byte (*end). */
+void console_log_bounds(uint64_t *start, uint64_t *end);
+/*
+ * Copy the log text from position pos (raised to the oldest kept position)
+ * into buf, at most len bytes; returns the number copied, and *from gets
+ * the position the copy began at.
+ */
+size_t console_log_read(uint64_t pos, char *buf, size_t len, uint64_t *from);
+
 #endif
