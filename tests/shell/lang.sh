@@ -176,5 +176,4 @@ n"
 printf '#!/bin/sh\necho "script $1"\n' > hashbang.sh
 chmod +x hashbang.sh
 check_eq "the shell runs a #! script" "$(./hashbang.sh arg 2>&1)" "script arg"
-keel_todo "execve of #! scripts is not implemented (exec owner)"
 check_eq "execve runs a #! script (env execs it, no shell fallback)" "$(env ./hashbang.sh arg 2>&1)" "script arg"
