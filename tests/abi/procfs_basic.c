@@ -144,6 +144,8 @@ static void globals(void)
     tap_ok(get_file("/proc/filesystems", buf, sizeof(buf)) > 0 && strstr(buf, "\tproc\n") && strstr(buf, "\ttmpfs\n"),
            "filesystems lists proc and tmpfs");
     tap_ok(get_file("/proc/mounts", buf, sizeof(buf)) > 0 && strstr(buf, " /proc proc "), "/proc/mounts lists /proc");
+    tap_ok(get_file("/proc/cmdline", buf, sizeof(buf)) > 0 && strstr(buf, "rdinit=/init") &&
+           buf[strlen(buf) - 1] == '\n', "/proc/cmdline is the kernel command line");
     char path[32];
     snprintf(path, sizeof(path), "/proc/%d/stat", getpid());
     tap_ok(access(path, R_OK) == 0, "/proc/PID/stat exists");
@@ -170,7 +172,7 @@ static void child_entry(void)
 int main(int argc, char **argv)
 {
     (void)argc;
-    tap_plan(54);
+    tap_plan(55);
     CHECK(mount("proc", "/proc", "proc", 0, NULL), 0, "mount proc");
     self_files(argv);
     fd_links();

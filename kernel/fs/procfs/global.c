@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // procfs top level: PID directories, self links, and the global files (meminfo, uptime, sys/...).
+#include <ostd/boot.h>
 #include <ostd/frame.h>
 #include <ostd/time.h>
 #include <ostd/cpu.h>
@@ -106,6 +107,14 @@ static int show_version(struct pbuf *b, const struct inode *ino)
 {
     (void)ino;
     pb_printf(b, "%s version %s (keel) %s\n", UTS_SYSNAME, UTS_RELEASE, UTS_VERSION);
+    return 0;
+}
+
+/* The kernel command line as the boot loader gave it. */
+static int show_cmdline(struct pbuf *b, const struct inode *ino)
+{
+    (void)ino;
+    pb_printf(b, "%s\n", boot_cmdline());
     return 0;
 }
 
@@ -238,6 +247,7 @@ const struct proc_entry proc_root_entries[] = {
     { "loadavg", S_IFREG | 0444, .show = show_loadavg },
     { "stat", S_IFREG | 0444, .show = show_stat },
     { "version", S_IFREG | 0444, .show = show_version },
+    { "cmdline", S_IFREG | 0444, .show = show_cmdline },
     { "filesystems", S_IFREG | 0444, .show = show_filesystems },
     { "partitions", S_IFREG | 0444, .show = show_partitions },
     { "sys", S_IFDIR | 0555, .children = sys_dirs, .iops = &proc_static_iops },
