@@ -9,7 +9,7 @@ KERNEL_ELF      ?= $(BUILD)/kernel.elf
 TEST_LOGS       := $(BUILD)/tests/logs
 
 KEEL_APPEND     ?= console=ttyS0 rdinit=/init
-LINUX_APPEND    ?= console=ttyS0 rdinit=/init panic=-1 loglevel=1
+LINUX_APPEND    ?= console=ttyS0 rdinit=/init panic=-1 loglevel=1 edd=off
 KEEL_BANNER     ?= Keel kernel booting
 # Seconds per QEMU run; TCG on a loaded host is slow, so be generous.
 BOOT_TIMEOUT    ?= 60

@@ -11,6 +11,7 @@
 /* Read a whole file into a malloc'ed buffer; its length or -errno. */
 static long slurp(const char *path, char **out)
 {
+    *out = NULL;
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return -errno;

@@ -27,7 +27,9 @@ $(GZ_CPIO): $(GZ_DIR)/lists $(GZ_BIN) $(MKCPIO)
 	$(Q)$(PYTHON) $(MKCPIO) --gzip -o $(GZ_DIR)/1.cpio.gz $(GZ_DIR)/1.list
 	$(Q)$(PYTHON) $(MKCPIO) --gzip -o $(GZ_DIR)/2.cpio.gz $(GZ_DIR)/2.list
 	$(Q)$(PYTHON) $(MKCPIO) -o $(GZ_DIR)/3.cpio $(GZ_DIR)/3.list
-	$(Q){ cat $(GZ_DIR)/1.cpio.gz; printf '\0\0\0\0'; cat $(GZ_DIR)/2.cpio.gz $(GZ_DIR)/3.cpio; } > $@
+	$(Q){ cat $(GZ_DIR)/1.cpio.gz; printf '\0\0\0\0'; cat $(GZ_DIR)/2.cpio.gz; } > $@
+	$(Q)# A cpio archive must start 4-byte aligned in the image (Linux skips only NUL padding to it).
+	$(Q)pad=$$(( (4 - $$(stat -c %s $@) % 4) % 4 )); head -c $$pad /dev/zero >> $@; cat $(GZ_DIR)/3.cpio >> $@
 
 $(eval $(call keel_tap_test,initramfs-gz,$(GZ_CPIO),q35))
 $(eval $(call linux_tap_test,initramfs-gz,$(GZ_CPIO)))

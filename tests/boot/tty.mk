@@ -48,7 +48,7 @@ LINUX_BOOT_TESTS += test-linux-tty-interactive
 # editing, ^C, ^\, ^Z, jobs, fg, bg, kill %1, SIGTTIN, ^D and ps.
 TTY_JC_INIT   := $(BUILD)/userland/boot/tty_shell_init
 TTY_JC_CPIO   := $(BUILD)/initramfs-tty-jobctl.cpio
-TTY_JC_APPLETS := sh sleep ps cat grep script tty
+TTY_JC_APPLETS := sh sleep ps cat grep script tty vi
 TTY_JC_TIMEOUT ?= 150
 TTY_SESSION   = $(PYTHON) tests/boot/tty_session.py --script tests/boot/tty_jobctl.script --within 20
 
