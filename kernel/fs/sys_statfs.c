@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 // statfs, fstatfs and statx.
 #include <ostd/user.h>
-#include <ostd/frame.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
@@ -32,12 +31,8 @@ static void fill_statfs(const struct super_block *sb, uint32_t mflags, struct li
     st->f_frsize = 4096;
     st->f_namelen = NAME_MAX;
     st->f_flags = statfs_flags(mflags);
+    /* A mounted tmpfs has a size (half of RAM unless size= says otherwise); size=0 has none. */
     uint64_t limit = sb->size_limit;
-    if (!limit && sb->magic == TMPFS_MAGIC) {
-        struct frame_stats fs;      /* tmpfs without size= reports half of RAM, as Linux */
-        frame_get_stats(&fs);
-        limit = fs.total * 4096 / 2;
-    }
     if (limit) {
         uint64_t used = atomic_load(&sb->pages_used);
         st->f_blocks = limit / 4096;
