@@ -75,6 +75,18 @@ const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
 uint64_t mm_locked_bytes(struct mm *mm);
 /* Resolve a fault at addr (VM_FAULT_* flags) as a user access would; mm->lock held. */
 int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl);
+/* The current process's soft limit res (RLIM_INFINITY for a kernel thread). */
+uint64_t mm_rlimit(unsigned res);
+/* True for Linux's "data" mappings (private, writable, not a stack): what RLIMIT_DATA counts. */
+bool mm_is_data(unsigned prot, unsigned vflags);
+/*
+ * RLIMIT_AS / RLIMIT_DATA check for growing mm by len bytes of a (prot, vflags)
+ * mapping that replaces [skip_start, skip_end): 0 or -ENOMEM. mm->lock held.
+ */
+int mm_may_expand_locked(struct mm *mm, uint64_t len, unsigned prot, unsigned vflags,
+                         uint64_t skip_start, uint64_t skip_end) __must_check;
+/* Extend the MAP_GROWSDOWN VMA above addr down to it (exec's initial stack); 0 or -ENOMEM. */
+int mm_grow_stack(struct mm *mm, uint64_t addr);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

@@ -20,10 +20,11 @@
 #include "proc/cred.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
-#define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
-#define STACK_BOTTOM  (STACK_TOP - STACK_SIZE)
+#define STACK_BOTTOM  (STACK_TOP - (8UL << 20))  /* ELF segments must end below this */
+#define STACK_INIT    (128UL << 10)             /* initial stack VMA; it grows down on demand up to RLIMIT_STACK */
+#define STACK_EXPAND  (128UL << 10)             /* Linux leaves this much mapped below the initial frame */
 #define PIE_BASE      0x0000555555554000ULL
-#define MAX_ARG_BYTES ((2UL << 20) + 8192)   /* execve's 2 MiB limit plus what "#!" interpreters add */
+#define MAX_ARG_BYTES ((6UL << 20) + 8192)   /* execve's largest limit (RLIMIT_STACK/4, capped) plus "#!" additions */
 
 static unsigned seg_prot(uint32_t flags)
 {
@@ -91,7 +92,7 @@ static int load_segments(struct mm *mm, const struct exec_image *img, const stru
 
 static int map_stack(struct mm *mm)
 {
-    return mm_map_anon(mm, STACK_BOTTOM, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
+    return mm_map_anon(mm, STACK_TOP - STACK_INIT, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
 }
 
 /* A downward-growing writer onto the new user stack. */
@@ -198,6 +199,8 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     kfree(argvp);
     if (w.err)
         return w.err;
+    /* As Linux, expand the stack VMA 128 KiB below the frame (within RLIMIT_STACK); failure is harmless. */
+    mm_grow_stack(current_mm(), ALIGN_DOWN(w.sp, PAGE_SIZE) - STACK_EXPAND);
     memset(&uc->regs, 0, sizeof(uc->regs));
     uc->regs.rsp = w.sp;
     uc->regs.rip = a->start;
