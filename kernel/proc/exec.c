@@ -18,6 +18,7 @@
 #include "fs/vfs.h"
 #include "signal/sigtypes.h"
 #include "proc/cred.h"
+#include "proc/futex.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
 #define STACK_BOTTOM  (STACK_TOP - (8UL << 20))  /* ELF segments must end below this */
@@ -307,6 +308,22 @@ static void set_exec_info(struct process *p, struct file *exe, char *const argv[
         file_put(ox);
 }
 
+/*
+ * Linux's exec_mm_release: with the old mm still current, the exec'ing thread
+ * walks its robust list (and forgets it), and a clear_child_tid is written
+ * only if another user of the old mm can see it, then forgotten.
+ */
+static void exec_mm_release(struct thread *th, struct mm *old)
+{
+    robust_list_exit(th);
+    if (th->clear_child_tid && __atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) > 1) {
+        int zero = 0;
+        if (!copy_to_user(uptr(th->clear_child_tid), &zero, sizeof(zero)))
+            futex_wake_addr(th->clear_child_tid, 1);
+    }
+    th->clear_child_tid = 0;
+}
+
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
 static int switch_mm(struct process *p, struct user_context *uc, const struct exec_prog *prog,
                      const char *filename, char *const argv[], char *const envp[])
@@ -317,6 +334,11 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     struct user_context saved = *uc;
     task_set_vm_space(nmm->vs);
     int r = exec_load(nmm, uc, prog, argv, envp);
+    if (!r) {
+        task_set_vm_space(p->mm->vs);   /* the old image, for its robust list */
+        exec_mm_release(thread_current(), p->mm);
+        task_set_vm_space(nmm->vs);
+    }
     mutex_lock(&p->lock);
     struct mm *old = p->mm;
     if (r) {
