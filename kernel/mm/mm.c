@@ -143,6 +143,7 @@ int mm_unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
         v = list_entry(p, struct vma, node);
         if (v->start >= start && v->end <= end) {
             /* Pages exist only inside VMAs: unmapping per VMA keeps munmap of a huge empty range cheap. */
+            mm_rss_add_locked(mm, -(int64_t)mm_mapped_pages_locked(mm, v->start, v->end));
             vm_unmap(mm->vs, v->start, v->end - v->start);
             list_del(p);
             vma_free(v);
@@ -288,6 +289,8 @@ static int populate_locked(struct mm *mm, struct vma *v, uint64_t va, unsigned f
         return -ENOMEM;
     int r = vm_map(mm->vs, va, f, prot);
     frame_put(f);
+    if (!r)
+        mm_rss_add_locked(mm, 1);
     return r == -EEXIST ? 0 : r;
 }
 
@@ -377,6 +380,8 @@ static int mm_fault(void *ctx, uint64_t addr, unsigned fl)
     mutex_lock(&mm->lock);
     int r = mm_fault_locked(mm, addr, fl);
     mutex_unlock(&mm->lock);
+    if (!r)
+        mm_count_fault();
     return r;
 }
 
@@ -409,6 +414,7 @@ static int copy_private_pages(struct mm *src, struct mm *dst, struct vma *v)
         frame_put(f);
         if (r)
             return r;
+        dst->rss++;
     }
     if (p != v->prot)
         vm_protect(src->vs, v->start, v->end - v->start, p);
@@ -437,6 +443,7 @@ struct mm *mm_dup(struct mm *src)
         if (!(v->flags & (VMA_SHARED | VMA_WIPEONFORK)) && (r = copy_private_pages(src, dst, v)))
             break;
     }
+    dst->hiwater_rss = MAX(src->hiwater_rss, dst->rss);   /* a child starts from its parent's peak, as Linux */
     dst->brk_start = src->brk_start;
     dst->brk = src->brk;
     dst->mmap_base = src->mmap_base;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
-// Address-space limits: RLIMIT_AS and RLIMIT_DATA checks for mmap, mremap and brk.
+// Address-space limits and accounting: RLIMIT_AS / RLIMIT_DATA checks, resident-set counters.
+#include <ostd/vm_space.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
 #include <uapi/resource.h>
@@ -14,8 +15,15 @@ bool mm_is_data(unsigned prot, unsigned vflags)
 
 uint64_t mm_rlimit(unsigned res)
 {
-    struct process *p = current_proc();
-    return p ? proc_rlimit(p, res) : RLIM_INFINITY;   /* kernel threads (ktests) have no limits */
+    struct thread *th = thread_current();
+    return th && th->proc ? proc_rlimit(th->proc, res) : RLIM_INFINITY;   /* kernel threads (ktests) have no limits */
+}
+
+void mm_count_fault(void)
+{
+    struct thread *th = thread_current();
+    if (th)
+        __atomic_add_fetch(&th->min_flt, 1, __ATOMIC_RELAXED);
 }
 
 static uint64_t overlap(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
@@ -50,4 +58,27 @@ int mm_may_expand_locked(struct mm *mm, uint64_t len, unsigned prot, unsigned vf
     if (mm_is_data(prot, vflags) && data + grow > mm_rlimit(RLIMIT_DATA))
         return -ENOMEM;
     return 0;
+}
+
+void mm_rss_add_locked(struct mm *mm, int64_t delta)
+{
+    mm->rss = delta < 0 && (uint64_t)-delta > mm->rss ? 0 : mm->rss + (uint64_t)delta;
+    if (mm->rss > mm->hiwater_rss)
+        mm->hiwater_rss = mm->rss;
+}
+
+uint64_t mm_mapped_pages_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+    uint64_t n = 0;
+    for (uint64_t va = vm_next_mapped(mm->vs, start, end); va < end; va = vm_next_mapped(mm->vs, va + PAGE_SIZE, end))
+        n++;
+    return n;
+}
+
+uint64_t mm_hiwater_pages(struct mm *mm)
+{
+    mutex_lock(&mm->lock);
+    uint64_t n = MAX(mm->hiwater_rss, mm->rss);
+    mutex_unlock(&mm->lock);
+    return n;
 }

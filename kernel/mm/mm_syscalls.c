@@ -285,6 +285,7 @@ static long move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t
             return r;
         }
     }
+    mm_rss_add_locked(mm, -(int64_t)mm_mapped_pages_locked(mm, v->start + n, v->end));   /* the cut-off tail */
     vm_unmap(mm->vs, v->start, old_len);
     list_del(&v->node);
     v->start = dst;

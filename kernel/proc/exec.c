@@ -332,12 +332,14 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     if (!nmm)
         return -ENOMEM;
     struct user_context saved = *uc;
+    uint64_t old_hw = 0;
     task_set_vm_space(nmm->vs);
     int r = exec_load(nmm, uc, prog, argv, envp);
     if (!r) {
         task_set_vm_space(p->mm->vs);   /* the old image, for its robust list */
         exec_mm_release(thread_current(), p->mm);
         task_set_vm_space(nmm->vs);
+        old_hw = mm_hiwater_pages(p->mm);
     }
     mutex_lock(&p->lock);
     struct mm *old = p->mm;
@@ -347,6 +349,7 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
         task_set_vm_space(p->mm->vs);
     } else {
         p->mm = nmm;
+        p->maxrss = MAX(p->maxrss, old_hw);   /* ru_maxrss outlives the image, as Linux */
         p->did_exec = true;
         const char *base = strrchr(filename, '/');
         strlcpy(p->comm, base ? base + 1 : filename, sizeof(p->comm));
