@@ -96,6 +96,10 @@ void mm_rss_add_locked(struct mm *mm, int64_t delta);
 uint64_t mm_mapped_pages_locked(struct mm *mm, uint64_t start, uint64_t end);
 /* Peak resident set in pages (max of the high-water mark and now); takes mm->lock. */
 uint64_t mm_hiwater_pages(struct mm *mm);
+/* What /proc/PID/status and stat report of an address space, in bytes. */
+struct mm_usage { uint64_t size, data, stack, rss, hwm; };
+/* Fill u from mm's VMAs and resident counters (all zero for NULL); takes mm->lock. */
+void mm_get_usage(struct mm *mm, struct mm_usage *u);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

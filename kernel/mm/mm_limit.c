@@ -82,3 +82,24 @@ uint64_t mm_hiwater_pages(struct mm *mm)
     mutex_unlock(&mm->lock);
     return n;
 }
+
+void mm_get_usage(struct mm *mm, struct mm_usage *u)
+{
+    *u = (struct mm_usage){ 0 };
+    if (!mm)
+        return;
+    mutex_lock(&mm->lock);
+    struct list_head *it;
+    list_for_each(it, &mm->vmas) {
+        struct vma *v = list_entry(it, struct vma, node);
+        uint64_t sz = v->end - v->start;
+        u->size += sz;
+        if (mm_is_data(v->prot, v->flags))
+            u->data += sz;
+        if (v->flags & (VMA_STACK | VMA_GROWSDOWN))
+            u->stack += sz;
+    }
+    u->rss = mm->rss * PAGE_SIZE;
+    u->hwm = MAX(mm->hiwater_rss, mm->rss) * PAGE_SIZE;
+    mutex_unlock(&mm->lock);
+}
