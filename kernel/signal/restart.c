@@ -17,7 +17,9 @@ long sys_restart_syscall(struct sys_call *c)
 {
     (void)c;
     struct restart_block *rb = signal_restart_block();
-    long (*fn)(struct restart_block *) = rb->fn;
-    rb->fn = NULL;
-    return fn ? fn(rb) : -EINTR;
+    if (!rb->fn)
+        return -EINTR;
+    struct restart_block saved = *rb;
+    *rb = (struct restart_block){ 0 };
+    return saved.fn(&saved);
 }
