@@ -143,7 +143,8 @@ static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
         AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
         AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
         AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
-        AT_SECURE, 0,   /* FIXME: set-id executables are not honoured, so nothing is ever secure */
+        /* FIXME: set-id bits are not honoured at exec, so AT_SECURE is 0 and nothing resets the pdeath signal or dumpable for them. */
+        AT_SECURE, 0,
         AT_RANDOM, a->random, AT_HWCAP2, 0, AT_EXECFN, a->execfn, AT_PLATFORM, a->platform,
         AT_NULL, 0,
     };
