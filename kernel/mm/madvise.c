@@ -86,6 +86,7 @@ static long apply_locked(struct mm *mm, uint64_t start, uint64_t end, long advic
 {
     switch (advice) {
     case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_FREE:
+        mm_rss_add_locked(mm, -(int64_t)mm_mapped_pages_locked(mm, start, end));
         vm_unmap(mm->vs, start, end - start);   /* private pages refault as zero or from the file, shared from their object */
         return 0;
     case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:

@@ -6,6 +6,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
+#include <uapi/resource.h>
 #include "mm/mm.h"
 #include "fs/vfs.h"
 #include "fs/file.h"
@@ -142,6 +143,7 @@ int mm_unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
         v = list_entry(p, struct vma, node);
         if (v->start >= start && v->end <= end) {
             /* Pages exist only inside VMAs: unmapping per VMA keeps munmap of a huge empty range cheap. */
+            mm_rss_add_locked(mm, -(int64_t)mm_mapped_pages_locked(mm, v->start, v->end));
             vm_unmap(mm->vs, v->start, v->end - v->start);
             list_del(p);
             vma_free(v);
@@ -287,6 +289,8 @@ static int populate_locked(struct mm *mm, struct vma *v, uint64_t va, unsigned f
         return -ENOMEM;
     int r = vm_map(mm->vs, va, f, prot);
     frame_put(f);
+    if (!r)
+        mm_rss_add_locked(mm, 1);
     return r == -EEXIST ? 0 : r;
 }
 
@@ -322,22 +326,38 @@ static bool access_ok(unsigned prot, unsigned fl)
 }
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE)   /* keep a grown stack this far above the mapping below */
-#define STACK_MAX_GROW  (8UL << 20)         /* FIXME: should follow RLIMIT_STACK */
 
-/* A fault below a MAP_GROWSDOWN VMA extends it down to the faulting page. */
+/*
+ * A fault below a MAP_GROWSDOWN VMA extends it down to the faulting page, as
+ * Linux does: the VMA may not exceed RLIMIT_STACK, the address space not
+ * RLIMIT_AS, and an accessible non-stack mapping below keeps the guard gap.
+ */
 static bool grow_down_locked(struct mm *mm, struct vma *v, uint64_t addr)
 {
     uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
-    if (!(v->flags & VMA_GROWSDOWN) || v->shm || v->file || v->end - start > STACK_MAX_GROW)
+    if (!(v->flags & VMA_GROWSDOWN) || v->shm || v->file || start >= v->start ||
+        v->end - start > mm_rlimit(RLIMIT_STACK) ||
+        mm_may_expand_locked(mm, v->start - start, v->prot, v->flags, 0, 0))
         return false;
     struct list_head *prev = v->node.prev;
     if (prev != &mm->vmas) {
         struct vma *pv = list_entry(prev, struct vma, node);
-        if (pv->end > start || start - pv->end < STACK_GUARD_GAP)
+        if (pv->end > start)
+            return false;
+        if (!(pv->flags & VMA_GROWSDOWN) && pv->prot != PROT_NONE && start - pv->end < STACK_GUARD_GAP)
             return false;
     }
     v->start = start;
     return true;
+}
+
+int mm_grow_stack(struct mm *mm, uint64_t addr)
+{
+    mutex_lock(&mm->lock);
+    struct vma *v = vma_find_locked(mm, addr);
+    bool ok = v && (v->start <= addr || grow_down_locked(mm, v, addr));
+    mutex_unlock(&mm->lock);
+    return ok ? 0 : -ENOMEM;
 }
 
 int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl)
@@ -360,6 +380,8 @@ static int mm_fault(void *ctx, uint64_t addr, unsigned fl)
     mutex_lock(&mm->lock);
     int r = mm_fault_locked(mm, addr, fl);
     mutex_unlock(&mm->lock);
+    if (!r)
+        mm_count_fault();
     return r;
 }
 
@@ -392,6 +414,7 @@ static int copy_private_pages(struct mm *src, struct mm *dst, struct vma *v)
         frame_put(f);
         if (r)
             return r;
+        dst->rss++;
     }
     if (p != v->prot)
         vm_protect(src->vs, v->start, v->end - v->start, p);
@@ -420,6 +443,7 @@ struct mm *mm_dup(struct mm *src)
         if (!(v->flags & (VMA_SHARED | VMA_WIPEONFORK)) && (r = copy_private_pages(src, dst, v)))
             break;
     }
+    dst->hiwater_rss = MAX(src->hiwater_rss, dst->rss);   /* a child starts from its parent's peak, as Linux */
     dst->brk_start = src->brk_start;
     dst->brk = src->brk;
     dst->mmap_base = src->mmap_base;

@@ -42,6 +42,7 @@ struct mm {
     struct list_head vmas;
     uint64_t brk_start, brk;    /* program break; the heap VMA is [brk_start, ALIGN_UP(brk)) */
     uint64_t mmap_base;         /* top of the top-down mmap area */
+    uint64_t rss, hiwater_rss;  /* resident pages now and at most (VmRSS, VmHWM, ru_maxrss); guarded by lock */
     unsigned def_lock;          /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new mappings */
 };
 
@@ -75,6 +76,30 @@ const void *mm_shared_key(struct mm *mm, uint64_t addr, uint64_t *off);
 uint64_t mm_locked_bytes(struct mm *mm);
 /* Resolve a fault at addr (VM_FAULT_* flags) as a user access would; mm->lock held. */
 int mm_fault_locked(struct mm *mm, uint64_t addr, unsigned fl);
+/* The current process's soft limit res (RLIM_INFINITY for a kernel thread). */
+uint64_t mm_rlimit(unsigned res);
+/* True for Linux's "data" mappings (private, writable, not a stack): what RLIMIT_DATA counts. */
+bool mm_is_data(unsigned prot, unsigned vflags);
+/*
+ * RLIMIT_AS / RLIMIT_DATA check for growing mm by len bytes of a (prot, vflags)
+ * mapping that replaces [skip_start, skip_end): 0 or -ENOMEM. mm->lock held.
+ */
+int mm_may_expand_locked(struct mm *mm, uint64_t len, unsigned prot, unsigned vflags,
+                         uint64_t skip_start, uint64_t skip_end) __must_check;
+/* Extend the MAP_GROWSDOWN VMA above addr down to it (exec's initial stack); 0 or -ENOMEM. */
+int mm_grow_stack(struct mm *mm, uint64_t addr);
+/* Count a resolved page fault for the current thread (ru_minflt; every fault is minor: no I/O waits). */
+void mm_count_fault(void);
+/* Account delta resident pages (mm->rss) and raise the high-water mark; mm->lock held. */
+void mm_rss_add_locked(struct mm *mm, int64_t delta);
+/* Resident pages in [start, end) (counted before they are unmapped); mm->lock held. */
+uint64_t mm_mapped_pages_locked(struct mm *mm, uint64_t start, uint64_t end);
+/* Peak resident set in pages (max of the high-water mark and now); takes mm->lock. */
+uint64_t mm_hiwater_pages(struct mm *mm);
+/* What /proc/PID/status and stat report of an address space, in bytes. */
+struct mm_usage { uint64_t size, data, stack, rss, hwm; };
+/* Fill u from mm's VMAs and resident counters (all zero for NULL); takes mm->lock. */
+void mm_get_usage(struct mm *mm, struct mm_usage *u);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

@@ -12,6 +12,7 @@
 #include "fs/file.h"
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
+#include <uapi/resource.h>
 
 long sys_mmap(struct sys_call *c);
 long sys_munmap(struct sys_call *c);
@@ -115,7 +116,11 @@ static long mmap_do(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, 
         return -ENOMEM;
     struct mm *mm = current_mm();
     mutex_lock(&mm->lock);
-    uint64_t start = mmap_place_locked(mm, addr, plen, flags, &err);
+    if (fixed)
+        err = mm_may_expand_locked(mm, plen, v->prot, v->flags, addr, addr + plen);
+    uint64_t start = err ? 0 : mmap_place_locked(mm, addr, plen, flags, &err);
+    if (!err && !fixed)
+        err = mm_may_expand_locked(mm, plen, v->prot, v->flags, 0, 0);
     if (!err) {
         v->start = start;
         v->end = start + plen;
@@ -245,7 +250,10 @@ long sys_brk(struct sys_call *c)
     if (want < mm->brk_start || new_end < want || new_end > VM_USER_TOP)
         goto out;
     if (new_end > old_end) {
-        if (!mm_range_free_locked(mm, old_end, new_end))
+        /* Linux refuses a break more than RLIMIT_DATA above its start (counting the data segment too). */
+        if (want - mm->brk_start > mm_rlimit(RLIMIT_DATA) ||
+            mm_may_expand_locked(mm, new_end - old_end, PROT_READ | PROT_WRITE, VMA_BRK, 0, 0) ||
+            !mm_range_free_locked(mm, old_end, new_end))
             goto out;
         mm->brk = want;
         brk_grow_locked(mm, old_end, new_end);
@@ -277,6 +285,7 @@ static long move_vma_locked(struct mm *mm, struct vma *v, uint64_t dst, uint64_t
             return r;
         }
     }
+    mm_rss_add_locked(mm, -(int64_t)mm_mapped_pages_locked(mm, v->start + n, v->end));   /* the cut-off tail */
     vm_unmap(mm->vs, v->start, old_len);
     list_del(&v->node);
     v->start = dst;
@@ -291,6 +300,8 @@ static long mremap_locked(struct mm *mm, uint64_t old, uint64_t old_len, uint64_
     struct vma *v = vma_find_locked(mm, old);
     if (!v || v->start > old || old + old_len > v->end)
         return -EFAULT;
+    if (new_len > old_len && mm_may_expand_locked(mm, new_len - old_len, v->prot, v->flags, 0, 0))
+        return -ENOMEM;
     if (flags & MREMAP_FIXED) {
         if (new_addr < old + old_len && old < new_addr + new_len)
             return -EINVAL;

@@ -18,12 +18,14 @@
 #include "fs/vfs.h"
 #include "signal/sigtypes.h"
 #include "proc/cred.h"
+#include "proc/futex.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
-#define STACK_SIZE    (8UL << 20)               /* the whole RLIMIT_STACK reserved, paged in on demand */
-#define STACK_BOTTOM  (STACK_TOP - STACK_SIZE)
+#define STACK_BOTTOM  (STACK_TOP - (8UL << 20))  /* ELF segments must end below this */
+#define STACK_INIT    (128UL << 10)             /* initial stack VMA; it grows down on demand up to RLIMIT_STACK */
+#define STACK_EXPAND  (128UL << 10)             /* Linux leaves this much mapped below the initial frame */
 #define PIE_BASE      0x0000555555554000ULL
-#define MAX_ARG_BYTES ((2UL << 20) + 8192)   /* execve's 2 MiB limit plus what "#!" interpreters add */
+#define MAX_ARG_BYTES ((6UL << 20) + 8192)   /* execve's largest limit (RLIMIT_STACK/4, capped) plus "#!" additions */
 
 static unsigned seg_prot(uint32_t flags)
 {
@@ -91,7 +93,7 @@ static int load_segments(struct mm *mm, const struct exec_image *img, const stru
 
 static int map_stack(struct mm *mm)
 {
-    return mm_map_anon(mm, STACK_BOTTOM, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
+    return mm_map_anon(mm, STACK_TOP - STACK_INIT, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
 }
 
 /* A downward-growing writer onto the new user stack. */
@@ -141,7 +143,8 @@ static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
         AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
         AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
         AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
-        AT_SECURE, 0,   /* FIXME: set-id executables are not honoured, so nothing is ever secure */
+        /* FIXME: set-id bits are not honoured at exec, so AT_SECURE is 0 and nothing resets the pdeath signal or dumpable for them. */
+        AT_SECURE, 0,
         AT_RANDOM, a->random, AT_HWCAP2, 0, AT_EXECFN, a->execfn, AT_PLATFORM, a->platform,
         AT_NULL, 0,
     };
@@ -198,6 +201,8 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     kfree(argvp);
     if (w.err)
         return w.err;
+    /* As Linux, expand the stack VMA 128 KiB below the frame (within RLIMIT_STACK); failure is harmless. */
+    mm_grow_stack(current_mm(), ALIGN_DOWN(w.sp, PAGE_SIZE) - STACK_EXPAND);
     memset(&uc->regs, 0, sizeof(uc->regs));
     uc->regs.rsp = w.sp;
     uc->regs.rip = a->start;
@@ -304,6 +309,22 @@ static void set_exec_info(struct process *p, struct file *exe, char *const argv[
         file_put(ox);
 }
 
+/*
+ * Linux's exec_mm_release: with the old mm still current, the exec'ing thread
+ * walks its robust list (and forgets it), and a clear_child_tid is written
+ * only if another user of the old mm can see it, then forgotten.
+ */
+static void exec_mm_release(struct thread *th, struct mm *old)
+{
+    robust_list_exit(th);
+    if (th->clear_child_tid && __atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) > 1) {
+        int zero = 0;
+        if (!copy_to_user(uptr(th->clear_child_tid), &zero, sizeof(zero)))
+            futex_wake_addr(th->clear_child_tid, 1);
+    }
+    th->clear_child_tid = 0;
+}
+
 /* Swap in the new image: the old mm goes when this returns 0; on error the old one is current again. */
 static int switch_mm(struct process *p, struct user_context *uc, const struct exec_prog *prog,
                      const char *filename, char *const argv[], char *const envp[])
@@ -312,8 +333,15 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
     if (!nmm)
         return -ENOMEM;
     struct user_context saved = *uc;
+    uint64_t old_hw = 0;
     task_set_vm_space(nmm->vs);
     int r = exec_load(nmm, uc, prog, argv, envp);
+    if (!r) {
+        task_set_vm_space(p->mm->vs);   /* the old image, for its robust list */
+        exec_mm_release(thread_current(), p->mm);
+        task_set_vm_space(nmm->vs);
+        old_hw = mm_hiwater_pages(p->mm);
+    }
     mutex_lock(&p->lock);
     struct mm *old = p->mm;
     if (r) {
@@ -322,6 +350,7 @@ static int switch_mm(struct process *p, struct user_context *uc, const struct ex
         task_set_vm_space(p->mm->vs);
     } else {
         p->mm = nmm;
+        p->maxrss = MAX(p->maxrss, old_hw);   /* ru_maxrss outlives the image, as Linux */
         p->did_exec = true;
         const char *base = strrchr(filename, '/');
         strlcpy(p->comm, base ? base + 1 : filename, sizeof(p->comm));

@@ -70,6 +70,10 @@ static void process_finish(struct process *p)
     p->files = NULL;
     p->fs = NULL;
     mutex_unlock(&p->lock);
+    uint64_t hw = mm ? mm_hiwater_pages(mm) : 0;
+    mutex_lock(&p->lock);
+    p->maxrss = MAX(p->maxrss, hw);
+    mutex_unlock(&p->lock);
     mm_put(mm);
     files_put(files);
     fs_context_put(fs);
@@ -111,6 +115,7 @@ void thread_exit(int wait_status)
     if (last && !p->group_exit)
         p->exit_status = wait_status;
     p->runtime_ns += task_runtime_ns(task_current());
+    p->min_flt += __atomic_load_n(&th->min_flt, __ATOMIC_RELAXED);
     bool exec_waits = p->exec_thread != NULL;
     mutex_unlock(&p->lock);
     if (exec_waits)
@@ -178,6 +183,8 @@ void proc_reap_locked(struct process *c)
     list_del(&c->sibling);
     list_del(&c->all_node);
     c->parent->child_runtime_ns += c->runtime_ns + c->child_runtime_ns;
+    c->parent->child_min_flt += c->min_flt + c->child_min_flt;
+    c->parent->child_maxrss = MAX(c->parent->child_maxrss, MAX(c->maxrss, c->child_maxrss));
     process_free(c);
 }
 

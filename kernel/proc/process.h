@@ -55,6 +55,10 @@ struct process {
     int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children) */
     uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */
     uint64_t child_runtime_ns;      /* of reaped children; guarded by tasklist_lock */
+    uint64_t min_flt;               /* page faults of exited threads; guarded by lock */
+    uint64_t maxrss;                /* peak resident pages of address spaces left (exec, exit); guarded by lock */
+    uint64_t child_min_flt;         /* of reaped children (and theirs); guarded by tasklist_lock */
+    uint64_t child_maxrss;          /* largest peak of reaped children (and theirs), pages; guarded by tasklist_lock */
 
     /* What procfs shows (cmdline, environ, exe, stat); set at exec, copied at fork. */
     char *cmdline, *environ;        /* guarded by lock: NUL-terminated strings back to back */
@@ -85,6 +89,7 @@ struct thread {
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID, written by the child when it first runs */
     uint64_t robust_list;           /* set_robust_list head (user address); written by the owner, read atomically */
     struct thread_signal sig;       /* mask, pending set, altstack (signal/sigtypes.h) */
+    uint64_t min_flt;               /* page faults resolved (ru_minflt); atomic, incremented by the owner */
 };
 
 extern struct mutex tasklist_lock;

@@ -5,6 +5,7 @@
 #include <lib/string.h>
 #include <lib/format.h>
 #include <uapi/errno.h>
+#include <uapi/resource.h>
 #include <uapi/fcntl.h>
 #include "signal/signal.h"
 #include "proc/process.h"
@@ -18,8 +19,13 @@ long sys_execveat(struct sys_call *c);
 
 #define PATH_MAX       4096
 #define MAX_ARG_STRLEN (32 * 4096)   /* one string, NUL included */
-/* FIXME: Linux allows a quarter of RLIMIT_STACK (at least 128 KiB); this is that for the default 8 MiB. */
-#define ARG_LIMIT      (2UL << 20)
+
+/* Bytes of strings and pointers execve accepts: a quarter of RLIMIT_STACK, within [128 KiB, 6 MiB] (Linux's rule). */
+static size_t arg_limit(void)
+{
+    uint64_t q = proc_rlimit(current_proc(), RLIMIT_STACK) / 4;
+    return (size_t)MAX(MIN(q, 6UL << 20), 128UL << 10);
+}
 
 /* A NULL-terminated vector of strings copied from user space; the strings live in one growing buffer. */
 struct strvec {
@@ -116,7 +122,7 @@ static long do_execveat(struct sys_call *c, int dirfd, uint64_t upath, uint64_t 
     long r = path ? strncpy_from_user(path, uptr(upath), PATH_MAX) : -ENOMEM;
     if (r == 0 && !(flags & AT_EMPTY_PATH))
         r = -ENOENT;
-    size_t budget = r >= 0 ? ARG_LIMIT - strlen(path) - 1 : 0;
+    size_t budget = r >= 0 ? arg_limit() - strlen(path) - 1 : 0;
     if (r >= 0)
         r = strvec_copy(&envp, uenvp, &budget);
     if (r >= 0)

@@ -7,6 +7,7 @@
 #include <uapi/errno.h>
 #include <uapi/resource.h>
 #include "proc/process.h"
+#include "mm/mm.h"
 #include "proc/cred.h"
 #include "syscall/syscall.h"
 #include "fs/file.h"
@@ -21,8 +22,9 @@ long sys_times(struct sys_call *c);
 
 /*
  * Enforced: NOFILE (fs files_limit), NPROC (fork), FSIZE (write/truncate),
- * CPU (user_loop), SIGPENDING (signal queueing). FIXME: AS, DATA, STACK
- * (mm/exec), MEMLOCK, LOCKS, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only.
+ * CPU (user_loop), SIGPENDING (signal queueing), AS and DATA (mm/mm_limit.c),
+ * STACK (stack growth in mm/mm.c, execve's argument limit). FIXME: MEMLOCK,
+ * LOCKS, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only.
  */
 static long do_prlimit(int pid, unsigned res, uint64_t unew, uint64_t uold)
 {
@@ -92,6 +94,27 @@ uint64_t proc_cpu_ns(struct process *p)
     return ns;
 }
 
+/* Faults of p's exited and live threads and its peak resident pages (takes p->lock, then mm->lock). */
+static void proc_mem_usage(struct process *p, uint64_t *min_flt, uint64_t *maxrss_pages)
+{
+    mutex_lock(&p->lock);
+    uint64_t n = p->min_flt;
+    struct list_head *l;
+    list_for_each(l, &p->threads)
+        n += __atomic_load_n(&list_entry(l, struct thread, node)->min_flt, __ATOMIC_RELAXED);
+    uint64_t rss = p->maxrss;
+    struct mm *mm = p->mm;
+    if (mm)
+        mm_get(mm);
+    mutex_unlock(&p->lock);
+    if (mm) {
+        rss = MAX(rss, mm_hiwater_pages(mm));
+        mm_put(mm);
+    }
+    *min_flt = n;
+    *maxrss_pages = rss;
+}
+
 static uint64_t children_runtime_ns(struct process *p)
 {
     mutex_lock(&tasklist_lock);
@@ -104,18 +127,31 @@ long sys_getrusage(struct sys_call *c)
 {
     int who = (int)c->arg[0];
     struct process *p = current_proc();
-    uint64_t ns;
-    if (who == RUSAGE_SELF)
+    uint64_t ns, flt = 0, rss = 0;
+    if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+        proc_mem_usage(p, &flt, &rss);
+    if (who == RUSAGE_SELF) {
         ns = proc_cpu_ns(p);
-    else if (who == RUSAGE_CHILDREN)
+    } else if (who == RUSAGE_CHILDREN) {
         ns = children_runtime_ns(p);
-    else if (who == RUSAGE_THREAD)
+        mutex_lock(&tasklist_lock);
+        flt = p->child_min_flt;
+        rss = p->child_maxrss;
+        mutex_unlock(&tasklist_lock);
+    } else if (who == RUSAGE_THREAD) {
         ns = task_runtime_ns(task_current());
-    else
+        flt = __atomic_load_n(&thread_current()->min_flt, __ATOMIC_RELAXED);
+    } else {
         return -EINVAL;
+    }
     struct k_rusage ru;
     memset(&ru, 0, sizeof(ru));
-    /* FIXME: user and system time are not told apart; all of it is reported as user time. */
+    ru.ru_maxrss = (int64_t)(rss * (PAGE_SIZE / 1024));
+    ru.ru_minflt = (int64_t)flt;   /* ru_majflt stays 0: no fault waits for I/O (file pages come from memory) */
+    /*
+     * FIXME: user and system time are not told apart (the framework's task
+     * runtime is one counter, not split at user/kernel entry); all of it is user time.
+     */
     ru.ru_utime.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
     ru.ru_utime.tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
     return copy_to_user(uptr(c->arg[1]), &ru, sizeof(ru)) ? -EFAULT : 0;

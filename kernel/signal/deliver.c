@@ -12,6 +12,7 @@
 long sys_rt_sigreturn(struct sys_call *c);
 
 #define NR_RT_SIGRETURN 15
+#define NR_RESTART_SYSCALL 219
 #define REDZONE 128
 #define USER_RFLAGS_KEEP 0x40dd5ULL     /* CF PF AF ZF SF TF DF OF AC: what sigreturn may set */
 
@@ -230,9 +231,9 @@ void signal_return_to_user(struct thread *th, long nr)
         }
         handle_signal(th, sig, &info, &ka);
     }
-    /* FIXME: ERESTART_RESTARTBLOCK restarts the whole call (no restart_syscall block yet). */
+    /* No handler ran: -ERESTART_RESTARTBLOCK resumes through restart_syscall(2) and the thread's block. */
     if (restartable)
-        restart_syscall(uc, nr);
+        restart_syscall(uc, (long)uc->regs.rax == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
     if (th->sig.restore_mask) {
         th->sig.restore_mask = false;
         sig_set_blocked(th, th->sig.saved_mask);

@@ -98,6 +98,8 @@ bool signal_pending_current(void);
  * the time remaining. Task context, user threads only.
  */
 bool signal_sleep_ns(uint64_t timeout_ns, uint64_t *left);
+/* The calling thread's restart block, to fill before returning -ERESTART_RESTARTBLOCK. */
+struct restart_block *signal_restart_block(void);
 
 /* ---- signalfd (fs/signalfd.c); user threads only ---- */
 /* The calling process's queue, woken whenever a signal is queued for it or one of its threads. */

@@ -84,6 +84,18 @@ struct proc_signal {
 };
 
 /* Per-thread signal state. */
+/*
+ * What restart_syscall(2) resumes: a call that returned -ERESTART_RESTARTBLOCK
+ * and was interrupted by a signal with no handler (a stop and continue) is
+ * re-entered through fn with what it saved, not restarted from scratch.
+ */
+struct restart_block {
+    long (*fn)(struct restart_block *rb);   /* NULL: restart_syscall fails with EINTR */
+    const void *clock;      /* the sleep's clock (time/clock.h struct kclock) */
+    uint64_t deadline_ns;   /* absolute expiry of the sleep on that clock */
+    uint64_t rem;           /* user address for the time left, or 0 */
+};
+
 struct thread_signal {
     ksigset_t blocked;          /* changed only by the owner, under sig.lock; read atomically */
     ksigset_t real_blocked;     /* mask before rt_sigtimedwait unblocked its set (counts as blocked
@@ -95,6 +107,7 @@ struct thread_signal {
     uint64_t ss_sp, ss_size;    /* sigaltstack; owner only */
     uint32_t ss_flags;          /* SS_DISABLE or 0 (| SS_AUTODISARM) */
     bool dead;                  /* detached at exit: takes no more signals; guarded by sig.lock */
+    struct restart_block restart;   /* owner only */
 };
 
 #endif

@@ -13,21 +13,36 @@ long sys_clock_nanosleep(struct sys_call *c);
 /* Clocks that can be set are re-read at least this often, so a set wall clock is noticed. */
 #define REAL_RECHECK_NS (100 * 1000 * 1000ULL)
 
+static long sleep_resume(struct restart_block *rb);
+
 /*
- * An interrupted sleep returns -ERESTARTNOHAND (EINTR when a handler runs)
- * and, for relative sleeps with a non-NULL rem, writes the time left; a
- * completed sleep leaves rem untouched (Linux writes it only on interruption).
- * FIXME: without a handler (stop/continue) the call restarts with its full
- * request instead of the time left (no restart_syscall block yet).
+ * A relative sleep until deadline on clock k. Interrupted, it writes the time
+ * left to rem (if not 0; a completed sleep leaves rem untouched, as Linux) and
+ * returns -ERESTART_RESTARTBLOCK: EINTR when a handler runs; after a stop and
+ * continue, restart_syscall resumes it with the same deadline, so the whole
+ * sleep still ends when first asked.
  */
-static long sleep_relative(uint64_t ns, uint64_t rem)
+static long sleep_to_deadline(const struct kclock *k, uint64_t deadline, uint64_t rem)
 {
-    uint64_t left;
-    if (!ns || !signal_sleep_ns(ns, &left))
+    uint64_t now = k->now(), left;
+    if (now >= deadline || !signal_sleep_ns(deadline - now, &left))
         return 0;
     if (rem && timespec_to_user(uptr(rem), left))
         return -EFAULT;
-    return -ERESTARTNOHAND;
+    struct restart_block *rb = signal_restart_block();
+    *rb = (struct restart_block){ .fn = sleep_resume, .clock = k, .deadline_ns = deadline, .rem = rem };
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_resume(struct restart_block *rb)
+{
+    return sleep_to_deadline(rb->clock, rb->deadline_ns, rb->rem);
+}
+
+static long sleep_relative(const struct kclock *k, uint64_t ns, uint64_t rem)
+{
+    uint64_t now = k->now();
+    return ns ? sleep_to_deadline(k, now + ns < now ? UINT64_MAX : now + ns, rem) : 0;
 }
 
 /* Sleep until clock k reads at least deadline. */
@@ -59,7 +74,7 @@ long sys_nanosleep(struct sys_call *c)
     int err = get_request(&ts, c->arg[0]);
     if (err)
         return err;
-    return sleep_relative(timespec_to_ns(&ts), c->arg[1]);
+    return sleep_relative(kclock_get(CLOCK_MONOTONIC), timespec_to_ns(&ts), c->arg[1]);
 }
 
 /*
@@ -90,5 +105,5 @@ long sys_clock_nanosleep(struct sys_call *c)
         return cpu_clock_sleep(k, abs, ns);
     if (abs)
         return sleep_until(k, ns);
-    return sleep_relative(ns, c->arg[3]);
+    return sleep_relative(k, ns, c->arg[3]);
 }

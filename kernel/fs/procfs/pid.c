@@ -23,25 +23,11 @@ struct pinfo {
     int pid, ppid, pgid, sid, nr_threads, exit_signal, nice;
     char comm[16];
     char state;
-    uint64_t start_ticks, vsize, locked, runtime_ns;
+    uint64_t start_ticks, locked, runtime_ns;
+    struct mm_usage mu;
     uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
     unsigned fd_max;
 };
-
-static uint64_t mm_vsize(struct mm *mm)
-{
-    uint64_t sz = 0;
-    if (!mm)
-        return 0;
-    mutex_lock(&mm->lock);
-    struct list_head *l;
-    list_for_each(l, &mm->vmas) {
-        struct vma *v = list_entry(l, struct vma, node);
-        sz += v->end - v->start;
-    }
-    mutex_unlock(&mm->lock);
-    return sz;
-}
 
 static int pinfo_get(int64_t pid, struct pinfo *pi)
 {
@@ -60,7 +46,7 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     pi->comm[15] = 0;
     pi->state = p->state == PROC_ZOMBIE ? 'Z' : p == current_proc() ? 'R' : 'S';
     pi->start_ticks = ns_to_ticks(p->start_ns);
-    pi->vsize = mm_vsize(p->mm);
+    mm_get_usage(p->mm, &pi->mu);
     pi->locked = p->mm ? mm_locked_bytes(p->mm) : 0;
     pi->runtime_ns = p->runtime_ns;
     if (p->cred) {
@@ -87,8 +73,8 @@ static int show_stat(struct pbuf *b, const struct inode *ino)
     pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu 0 0 %d %d %d 0 %llu %llu %llu ",
               pi.pid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, 0x400000u,
               (unsigned long long)t, 0ULL, 20 + pi.nice, pi.nice, pi.nr_threads,
-              (unsigned long long)pi.start_ticks, (unsigned long long)pi.vsize,
-              (unsigned long long)(pi.vsize / 4096));
+              (unsigned long long)pi.start_ticks, (unsigned long long)pi.mu.size,
+              (unsigned long long)(pi.mu.rss / 4096));
     pb_printf(b, "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
               pi.exit_signal);
     return 0;
@@ -106,9 +92,13 @@ static int show_status(struct pbuf *b, const struct inode *ino)
     pb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%u\nGroups:\t\n",
               pi.uid, pi.euid, pi.suid, pi.fsuid, pi.gid, pi.egid, pi.sgid, pi.fsgid, pi.fd_max);
     pb_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", pi.pid, pi.pid, pi.pgid, pi.sid);
-    pb_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%d\n",
-              (unsigned long long)pi.vsize / 1024, (unsigned long long)pi.vsize / 1024,
-              (unsigned long long)pi.locked / 1024, (unsigned long long)pi.vsize / 1024, pi.nr_threads);
+    /* FIXME: VmPeak is the current size: the peak of the mapped size is not tracked. */
+    pb_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\n",
+              (unsigned long long)pi.mu.size / 1024, (unsigned long long)pi.mu.size / 1024,
+              (unsigned long long)pi.locked / 1024, (unsigned long long)pi.mu.hwm / 1024,
+              (unsigned long long)pi.mu.rss / 1024);
+    pb_printf(b, "VmData:\t%8llu kB\nVmStk:\t%8llu kB\nThreads:\t%d\n", (unsigned long long)pi.mu.data / 1024,
+              (unsigned long long)pi.mu.stack / 1024, pi.nr_threads);
     pb_printf(b, "SigQ:\t0/15000\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
               "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
               "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
