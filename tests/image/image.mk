@@ -86,15 +86,25 @@ test-image-bios-recovery: $(IMAGE) $(IMAGE_TEST_DIR)/override-recovery.img
 	    --expect '^rcS: keel up' --expect 'Requesting system poweroff' --fail '^Loading Keel \(root=' \
 	    --name image-bios-recovery --log $(TEST_LOGS)/image-bios-recovery.log
 
-## test-image-bios-normal: BIOS GRUB boots Keel with the normal entry (chosen by the override disk).
-test-image-bios-normal: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
-	$(Q)$(IMAGE_RUN) --name image-bios-normal --drive $(IMAGE_TEST_DIR)/override-normal.img $(NORMAL_EXPECT) \
-	    --log $(TEST_LOGS)/image-bios-normal.log
+# The normal entry: Keel mounts root=/dev/vda1 (ext2) itself, mounts
+# devtmpfs on /dev, runs /sbin/init from the disk; rcS remounts / rw.
+NORMAL_STEPS = --step '$(SHELL_PROMPT)' 'mount; echo normal-$$((6*7))' \
+               --step 'normal-42' 'poweroff'
+NORMAL_SESSION_EXPECT = $(NORMAL_EXPECT) --expect '^Loading Keel \(root=' \
+    --expect 'VFS: mounted root \(ext2 file system\) read-write on device /dev/vda1' \
+    --expect '^/dev/vda1 on / type ext2 \(rw' --expect '^devtmpfs on /dev type devtmpfs ' \
+    --expect '^rcS: keel up' --expect '^normal-42' --expect 'Requesting system poweroff' \
+    --fail 'falling back to the initramfs' --fail '^Loading Keel \(recovery'
 
-## test-image-uefi-normal: UEFI (OVMF) GRUB boots Keel with the normal entry.
+## test-image-bios-normal: BIOS GRUB boots the normal entry (chosen by the override disk): ext2 root, shell, poweroff.
+test-image-bios-normal: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
+	$(Q)$(call IMAGE_SESSION,$(NORMAL_STEPS)) --drive $(IMAGE_TEST_DIR)/override-normal.img \
+	    $(NORMAL_SESSION_EXPECT) --name image-bios-normal --log $(TEST_LOGS)/image-bios-normal.log
+
+## test-image-uefi-normal: UEFI (OVMF) GRUB boots the normal entry to the shell from the ext2 root.
 test-image-uefi-normal: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
-	$(Q)$(IMAGE_RUN) --uefi --name image-uefi-normal --drive $(IMAGE_TEST_DIR)/override-normal.img \
-	    $(NORMAL_EXPECT) --log $(TEST_LOGS)/image-uefi-normal.log
+	$(Q)$(call IMAGE_SESSION,$(NORMAL_STEPS)) --uefi --drive $(IMAGE_TEST_DIR)/override-normal.img \
+	    $(NORMAL_SESSION_EXPECT) --name image-uefi-normal --log $(TEST_LOGS)/image-uefi-normal.log
 
 # Issue 5's "done when", verbatim plus TCG: QEMU's defaults (pc machine,
 # 128 MiB, one CPU, a NIC, no -no-reboot), the image read through the

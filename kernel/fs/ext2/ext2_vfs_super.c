@@ -103,20 +103,31 @@ static int make_root(struct ext2_sbi *s, struct dentry **root)
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)
 {
     struct blkdev *bd;
-    struct ext2_fs *fs;
     if (data && data[0])
         return -EINVAL;
     int r = source_device(source, &bd);
-    if (r)
-        return r;
+    return r ? r : ext2_make_bdev(bd, flags, root);
+}
+
+int ext2_make_bdev(struct blkdev *bd, uint32_t flags, struct dentry **root)
+{
+    struct ext2_fs *fs;
+    if (!ext2_mounts_ready) {       /* the root mount comes before any source_device */
+        mutex_lock(&vfs_lock);
+        if (!ext2_mounts_ready) {
+            mutex_init(&ext2_mounts_lock);
+            ext2_mounts_ready = true;
+        }
+        mutex_unlock(&vfs_lock);
+    }
     mutex_lock(&ext2_mounts_lock);
     struct ext2_sbi *s = mounted_locked(bd);
     if (s) {
-        r = share_locked(s, flags, root);
+        int r = share_locked(s, flags, root);
         mutex_unlock(&ext2_mounts_lock);
         return r;
     }
-    r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
+    int r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
     s = r ? NULL : sbi_new(bd, fs);
     if (!r && !s) {
         (void)ext2_umount(fs);
@@ -133,6 +144,37 @@ int ext2_make(const char *source, uint32_t flags, const char *data, struct dentr
     if (r && s)
         ext2_sops.kill(&s->sb);     /* FIXME: the instance is not freed */
     return r;
+}
+
+struct label_query {
+    const char *label;
+    struct blkdev *found;
+};
+
+static void match_label(struct blkdev *bd, void *ctx)
+{
+    struct label_query *q = ctx;
+    if (q->found || blkdev_size(bd) < 2048)
+        return;
+    struct ext2_super_disk *sb = kmalloc(sizeof(*sb));
+    if (!sb)
+        return;
+    char name[sizeof(sb->s_volume_name) + 1];
+    if (!blkdev_read(bd, 1024 / BLK_SECTOR_SIZE, sb, sizeof(*sb) / BLK_SECTOR_SIZE) && sb->s_magic == EXT2_SUPER_MAGIC) {
+        memcpy(name, sb->s_volume_name, sizeof(sb->s_volume_name));
+        name[sizeof(sb->s_volume_name)] = 0;
+        if (!strcmp(name, q->label))
+            q->found = bd;
+    }
+    kfree(sb);
+}
+
+struct blkdev *ext2_find_label(const char *label)
+{
+    struct label_query q = { label, NULL };
+    if (label[0])
+        blkdev_for_each(match_label, &q);
+    return q.found;
 }
 
 static void ext2_sb_statfs(struct super_block *sb, struct linux_statfs *st)
