@@ -7,6 +7,7 @@
 #include <uapi/statfs.h>
 #include "block/blkdev.h"
 #include "fs/ext2/ext2_vfs.h"
+#include "fs/ext2/ext2_pcache.h"
 #include "fs/mount.h"
 #include "fs/namei.h"
 
@@ -197,7 +198,9 @@ static int ext2_sb_sync(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
-    int r = s->dead ? 0 : ext2_sync(s->fs);
+    int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+    int e = s->dead ? 0 : ext2_sync(s->fs);
+    r = r ? r : e;
     mutex_unlock(&s->lock);
     return r;
 }
@@ -206,7 +209,11 @@ static int ext2_sb_remount(struct super_block *sb, bool rdonly)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
-    int r = s->dead ? -EIO : !rdonly && s->bd->readonly ? -EACCES : ext2_remount(s->fs, rdonly);
+    int r = s->dead ? -EIO : !rdonly && s->bd->readonly ? -EACCES : 0;
+    if (!r && rdonly)
+        r = ext2_pcache_writeback_all_locked(s);
+    if (!r)
+        r = ext2_remount(s->fs, rdonly);
     mutex_unlock(&s->lock);
     return r;
 }
@@ -215,6 +222,8 @@ static void ext2_sb_kill(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
+    if (!s->dead)
+        (void)ext2_pcache_writeback_all_locked(s);  /* FIXME: report a failed final write */
     if (!s->dead)
         (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
     s->dead = true;
