@@ -101,9 +101,21 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
     return fault ? -EFAULT : r;
 }
 
+/* fsync/fdatasync, msync(MS_SYNC): the file's mapped pages, then the super block and a device flush. */
+static int ext2_file_fsync(struct file *f)
+{
+    struct ext2_sbi *s = EXT2_SBI(f->inode);
+    mutex_lock(&s->lock);
+    int r = s->dead ? -EIO : ext2_pcache_writeback_locked(s, EXT2_I(f->inode));
+    int e = s->dead || s->fs->rdonly ? 0 : ext2_sync(s->fs);
+    mutex_unlock(&s->lock);
+    return r ? r : e;
+}
+
 const struct file_ops ext2_file_ops = {
     .read = ext2_file_read,
     .write = ext2_file_write,
     .get_page = ext2_get_page,
+    .fsync = ext2_file_fsync,
     .seekable = true,
 };
