@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // ext2 VFS glue: mount(2) on a block device, statfs, sync, remount and the final umount.
 #include <ostd/heap.h>
+#include <ostd/task.h>
+#include <ostd/console.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mount.h>
@@ -15,6 +17,7 @@
 static struct list_head ext2_mounts = LIST_HEAD_INIT(ext2_mounts);  /* guarded by ext2_mounts_lock */
 static struct mutex ext2_mounts_lock;
 static bool ext2_mounts_ready;      /* set once, by the first mount under vfs_lock */
+static struct task *writeback_task; /* set once; guarded by ext2_mounts_lock */
 
 /* The block device a mount source names: -ENOENT, -ENOTBLK, -ENXIO as Linux. */
 static int source_device(const char *source, struct blkdev **out)
@@ -101,6 +104,32 @@ static int make_root(struct ext2_sbi *s, struct dentry **root)
 }
 
 /* FIXME: ext2 mount options (errors=, grpid, resuid, ...) are refused with EINVAL. */
+#define EXT2_WRITEBACK_NS (5ull * 1000 * 1000 * 1000)
+
+/*
+ * The write-back task: every 5 s, stores through shared mappings of every
+ * mounted ext2 file system reach the disk (metadata and write(2) data are
+ * written through already). Started with the first mount; never exits.
+ */
+static void writeback_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        task_sleep_ns(EXT2_WRITEBACK_NS);
+        mutex_lock(&ext2_mounts_lock);
+        struct list_head *l;
+        list_for_each(l, &ext2_mounts) {
+            struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
+            mutex_lock(&s->lock);
+            int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+            mutex_unlock(&s->lock);
+            if (r)
+                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r);
+        }
+        mutex_unlock(&ext2_mounts_lock);
+    }
+}
+
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)
 {
     struct blkdev *bd;
@@ -122,6 +151,8 @@ int ext2_make_bdev(struct blkdev *bd, uint32_t flags, struct dentry **root)
         mutex_unlock(&vfs_lock);
     }
     mutex_lock(&ext2_mounts_lock);
+    if (!writeback_task)
+        writeback_task = task_spawn("ext2-writeback", writeback_main, NULL, -1);
     struct ext2_sbi *s = mounted_locked(bd);
     if (s) {
         int r = share_locked(s, flags, root);
