@@ -53,7 +53,7 @@ IMAGE_SESSION = $(SERIAL_SESSION) $(1) -- --qemu $(QEMU) --accel $(ACCEL) --smp 
 
 .PHONY: test-image test-image-shell test-image-shell-bios test-image-shell-uefi \
         test-image-bios-recovery test-image-bios-normal test-image-uefi-normal \
-        test-image-done-when test-image-persist test-image-incremental test-rootfs-linux
+        test-image-done-when test-image-persist test-image-crash test-image-incremental test-rootfs-linux
 
 ## test-image-shell-bios: BIOS GRUB boots the image's default (normal, ext2 root) entry to the shell; scripted session; power-off.
 test-image-shell-bios: $(IMAGE)
@@ -138,6 +138,48 @@ PERSIST_WRITE = mkdir -p /var/pt/a/b/c && echo keel-persist-$$((6*7)) > /var/pt/
 PERSIST_CHECK = cat /var/pt/a/b/c/note /var/pt/new; (cd /var/pt && md5sum -c blob.md5); \
     ls /var/pt/gone /var/pt/old 2>&1 | grep -c "No such file"; echo checked-$$((6*7))
 
+# Issue 6's crash test: on a copy of the image, write six files of random
+# data, each fsync'ed (`sync FILE`) with its checksum; then write an
+# un-synced tail in a loop and kill QEMU in the middle of it. The next boot
+# finds every fsync'ed file intact (md5sum -c); on the host, e2fsck -fy
+# repairs what the kill left (exit 0 or 1), a second e2fsck -fn is clean,
+# and the six files still match their checksums.
+CRASH_DIR = $(IMAGE_TEST_DIR)/crash
+CRASH_IMG = $(CRASH_DIR)/disk.qcow2
+CRASH_WORK = mkdir -p /var/c && i=0 && while [ $$i -lt 6 ]; do i=$$((i+1)); \
+    dd if=/dev/urandom of=/var/c/f$$i bs=1024 count=100 2>/dev/null; (cd /var/c && md5sum f$$i >> sums); \
+    sync /var/c/f$$i /var/c/sums /var/c; done; echo synced-$$((6*7)); \
+    while :; do dd if=/dev/urandom of=/var/c/tail bs=1024 count=500 2>/dev/null; echo tail-write; done
+CRASH_CHECK = (cd /var/c && md5sum -c sums; echo rc-$$?)
+CRASH_SESSION = $(SERIAL_SESSION) $(1) -- --qemu $(QEMU) --accel $(ACCEL) --smp $(SMP) \
+    --mem $(MEM) --timeout $(IMAGE_TEST_TIMEOUT) --image $(CRASH_IMG) \
+    --drive $(IMAGE_TEST_DIR)/override-normal.img $(NORMAL_EXPECT) \
+    --expect 'VFS: mounted root \(ext2 file system\) read-write on device /dev/vda1' \
+    --fail 'falling back to the initramfs'
+
+## test-image-crash: kill QEMU during a write workload; fsync'ed files survive; e2fsck -fy then -fn is clean.
+test-image-crash: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
+	@rm -rf $(CRASH_DIR) && mkdir -p $(CRASH_DIR)
+	$(Q)cp $(IMAGE) $(CRASH_IMG)
+	$(Q)$(call CRASH_SESSION,--step '$(SHELL_PROMPT)' '$(CRASH_WORK)' --final 'synced-42[\s\S]*tail-write[\s\S]*tail-write' --kill) \
+	    --expect '^synced-42' --name image-crash-write --log $(TEST_LOGS)/image-crash-write.log
+	$(Q)$(call CRASH_SESSION,--step '$(SHELL_PROMPT)' '$(CRASH_CHECK)' --step 'rc-[0-9]' 'poweroff') \
+	    $(foreach i,1 2 3 4 5 6,--expect '^f$(i): OK$$') --expect '^rc-0$$' --expect 'Requesting system poweroff' \
+	    --name image-crash-check --log $(TEST_LOGS)/image-crash-check.log
+	$(Q)qemu-img convert -O raw $(CRASH_IMG) $(CRASH_DIR)/disk.raw
+	$(Q)set -- $$(sfdisk -d $(CRASH_DIR)/disk.raw | sed -n 's/^.*1 : start= *\([0-9]*\), size= *\([0-9]*\).*/\1 \2/p'); \
+	dd if=$(CRASH_DIR)/disk.raw of=$(CRASH_DIR)/root.ext2 bs=512 skip=$$1 count=$$2 status=none
+	$(Q)e2fsck -fy $(CRASH_DIR)/root.ext2 > $(CRASH_DIR)/e2fsck-y.log 2>&1; rc=$$?; [ $$rc -le 1 ] || \
+	    { cat $(CRASH_DIR)/e2fsck-y.log; echo "FAIL image-crash: e2fsck -fy exit $$rc"; exit 1; }
+	$(Q)e2fsck -fn $(CRASH_DIR)/root.ext2 > $(CRASH_DIR)/e2fsck-n.log 2>&1 || \
+	    { cat $(CRASH_DIR)/e2fsck-n.log; echo "FAIL image-crash: not clean after e2fsck -fy"; exit 1; }
+	$(Q)debugfs -R 'cat /var/c/sums' $(CRASH_DIR)/root.ext2 2>/dev/null > $(CRASH_DIR)/sums; \
+	test "$$(wc -l < $(CRASH_DIR)/sums)" = 6 || { echo "FAIL image-crash: sums has not 6 lines"; exit 1; }; \
+	for i in 1 2 3 4 5 6; do debugfs -R "dump /var/c/f$$i $(CRASH_DIR)/f$$i" $(CRASH_DIR)/root.ext2 >/dev/null 2>&1; done; \
+	(cd $(CRASH_DIR) && md5sum -c --quiet sums) || { echo "FAIL image-crash: fsync'ed data lost after e2fsck -fy"; exit 1; }
+	$(Q)rm -rf $(CRASH_DIR)
+	@echo "PASS image-crash (killed mid-write; fsync'ed files intact; e2fsck -fy then -fn clean)"
+
 ## test-image-persist: writes on the ext2 root survive a power-off and reboot; e2fsck -fn is clean afterwards.
 test-image-persist: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
 	@rm -rf $(PERSIST_DIR) && mkdir -p $(PERSIST_DIR)
@@ -173,7 +215,7 @@ test-image-incremental: $(IMAGE)
 IMAGE_SHELL_TESTS := test-image-shell-bios $(if $(IMAGE_UEFI),test-image-shell-uefi)
 IMAGE_TESTS := test-image-incremental $(IMAGE_SHELL_TESTS) test-image-bios-recovery \
                test-image-done-when test-image-bios-normal $(if $(IMAGE_UEFI),test-image-uefi-normal) \
-               test-image-persist
+               test-image-persist test-image-crash
 # Part of `make integration` (and so `make test`): about 90 s in all (TCG).
 IMAGE_BOOT_TESTS += $(IMAGE_TESTS)
 
