@@ -180,6 +180,37 @@ test-image-crash: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
 	$(Q)rm -rf $(CRASH_DIR)
 	@echo "PASS image-crash (killed mid-write; fsync'ed files intact; e2fsck -fy then -fn clean)"
 
+# root= on the kernel command line, the kernel booted directly (no GRUB):
+# LABEL= finds the image's root partition by its ext2 volume name and `ro`
+# mounts it read-only (rcS then remounts it rw); a missing device falls
+# back to the initramfs with a message; with no initramfs Keel panics
+# naming the device.
+ROOT_RUN = $(QEMU_RUN_KEEL) --kernel $(KERNEL_ELF)
+
+## test-keel-root-label: root=LABEL=keel-root ro: the image's ext2 partition as /, read-only, init from it.
+test-keel-root-label: kernel $(IMAGE)
+	$(Q)$(ROOT_RUN) --name keel-root-label --disk $(IMAGE) --snapshot \
+	    --append 'console=ttyS0 root=LABEL=keel-root ro' \
+	    --expect 'VFS: mounted root \(ext2 file system\) readonly on device /dev/vda1 \(LABEL=keel-root\)' \
+	    --expect '^rcS: keel up' --stop-on-expect --log $(TEST_LOGS)/keel-root-label.log
+
+## test-keel-root-fallback: root= names no device: the initramfs runs instead (a TAP suite as /init).
+test-keel-root-fallback: kernel $(BUILD)/initramfs-abi-fs_pipe.cpio
+	$(Q)$(ROOT_RUN) --name keel-root-fallback --initrd $(BUILD)/initramfs-abi-fs_pipe.cpio \
+	    --append 'console=ttyS0 rdinit=/init root=/dev/vdz9' --tap \
+	    --expect 'cannot mount root=/dev/vdz9 \(error -6\); falling back to the initramfs' \
+	    --log $(TEST_LOGS)/keel-root-fallback.log
+
+## test-keel-root-panic: root= names no device and there is no initramfs: a panic naming the device.
+test-keel-root-panic: kernel
+	$(Q)$(ROOT_RUN) --name keel-root-panic --no-default-fail \
+	    --append 'console=ttyS0 root=/dev/vdz9' \
+	    --expect 'KERNEL PANIC.*unable to mount root fs on root=/dev/vdz9 \(error -6\) and no initramfs' \
+	    --stop-on-expect --log $(TEST_LOGS)/keel-root-panic.log
+
+.PHONY: test-keel-root-label test-keel-root-fallback test-keel-root-panic
+KEEL_BOOT_TESTS += test-keel-root-label test-keel-root-fallback test-keel-root-panic
+
 ## test-image-persist: writes on the ext2 root survive a power-off and reboot; e2fsck -fn is clean afterwards.
 test-image-persist: $(IMAGE) $(IMAGE_TEST_DIR)/override-normal.img
 	@rm -rf $(PERSIST_DIR) && mkdir -p $(PERSIST_DIR)
