@@ -25,6 +25,11 @@ extern const struct fs_type *const fs_types[];
 int procfs_make(const char *data, struct dentry **root) __must_check;
 int sysfs_make(const char *data, struct dentry **root) __must_check;
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root) __must_check;
+/* The same on a block device (the boot-time root mount); flags: MS_RDONLY. */
+struct blkdev;
+int ext2_make_bdev(struct blkdev *bd, uint32_t flags, struct dentry **root) __must_check;
+/* The first block device holding an ext2 file system whose volume name is label, or NULL. */
+struct blkdev *ext2_find_label(const char *label);
 
 long sys_mount(struct sys_call *c);
 long sys_umount2(struct sys_call *c);

@@ -5,7 +5,10 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
+#include <lib/string.h>
 #include "fs/vfs.h"
+#include "fs/mount.h"
+#include "fs/namei.h"
 #include "fs/lock.h"
 #include "fs/open.h"
 #include "fs/tmpfs.h"
@@ -70,7 +73,7 @@ int vfs_open_exec_at(int dirfd, const char *path, unsigned at_flags, struct file
         else if (ino && (nd.child.mnt->flags & MS_NOEXEC))
             r = -EACCES;
         if (!r)
-            r = file_alloc(&nd.child, ino, &tmpfs_file_ops, O_RDONLY | O_LARGEFILE, out);
+            r = file_alloc(&nd.child, ino, ino->fops ? ino->fops : &tmpfs_file_ops, O_RDONLY | O_LARGEFILE, out);
         mutex_unlock(&vfs_lock);
     }
     nd_fini(&nd);
@@ -198,4 +201,75 @@ int vfs_mount_tmpfs_kernel(const char *path)
     if (r)
         dput(root);
     return r;
+}
+
+/* Mount root (a new file system's root dentry; the reference is taken over) on top of "/". vfs_lock held. */
+static int mount_over_root_locked(struct dentry *root, const char *source, uint32_t mflags, struct path *out)
+{
+    struct mount *m = mount_alloc(root->inode->sb, root, source);
+    dput(root);
+    if (!m)
+        return -ENOMEM;
+    m->flags = mflags;
+    struct path top = { root_mount, root_mount->root };
+    while (mount_lookup_locked(top.mnt, top.dentry)) {
+        struct mount *t = mount_lookup_locked(top.mnt, top.dentry);
+        top = (struct path){ t, t->root };
+    }
+    mount_attach_locked(m, &top);
+    *out = (struct path){ m, m->root };
+    return 0;
+}
+
+/* Like Linux's devtmpfs.mount=1: a devtmpfs on /dev of the new root, when /dev is a directory there. */
+static int mount_devtmpfs_on_dev(void)
+{
+    const struct fs_type *t = NULL;
+    for (size_t i = 0; fs_types[i]; i++)
+        if (!strcmp(fs_types[i]->name, "devtmpfs"))
+            t = fs_types[i];
+    struct dentry *droot;
+    int r = t ? t->make(NULL, &droot) : -ENODEV;
+    if (r)
+        return r;
+    struct nameidata nd;
+    r = nd_init_kernel(&nd, "/dev", LOOKUP_FOLLOW);
+    if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r && !S_ISDIR(nd.child.dentry->inode->mode))
+            r = -ENOTDIR;
+        struct mount *m = r ? NULL : mount_alloc(droot->inode->sb, droot, "devtmpfs");
+        if (!r && !m)
+            r = -ENOMEM;
+        if (m) {
+            m->flags = MS_RELATIME;
+            mount_attach_locked(m, &nd.child);
+        }
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    dput(droot);
+    return r;
+}
+
+int vfs_mount_root_kernel(struct dentry *root, const char *source, bool rdonly)
+{
+    struct path np;
+    mutex_lock(&vfs_lock);
+    int r = mount_over_root_locked(root, source, MS_RELATIME | (rdonly ? MS_RDONLY : 0), &np);
+    if (!r) {
+        path_put(&boot_fs.root);
+        path_put(&boot_fs.cwd);
+        boot_fs.root = boot_fs.cwd = np;
+        path_get(&np);
+        path_get(&np);
+    }
+    mutex_unlock(&vfs_lock);
+    if (r)
+        return r;
+    r = mount_devtmpfs_on_dev();
+    if (r)
+        pr_warn("vfs: devtmpfs not mounted on /dev of the root: %d\n", r);
+    return 0;
 }

@@ -48,6 +48,13 @@ long kernel_write(struct file *f, uint64_t off, const void *buf, size_t len);
 int vfs_mknod_kernel(const char *path, uint32_t mode, uint64_t rdev) __must_check;
 int vfs_mkdir_kernel(const char *path, uint32_t mode) __must_check;
 int vfs_mount_tmpfs_kernel(const char *path) __must_check;
+/*
+ * Boot: mount a new file system (root: its root dentry, the reference is
+ * taken over) on top of "/" as `source`, make it the root and cwd that init
+ * inherits, and mount a devtmpfs on its /dev (Linux's devtmpfs.mount=1).
+ */
+struct dentry;
+int vfs_mount_root_kernel(struct dentry *root, const char *source, bool rdonly) __must_check;
 
 /* Internal start-up helper: initialise the boot descriptor table (vfs_init). */
 void files_boot_init(void);

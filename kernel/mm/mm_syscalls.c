@@ -343,6 +343,37 @@ long sys_mremap(struct sys_call *c)
     return r;
 }
 
+#define MSYNC_BATCH 8
+
+/* MS_SYNC: fsync every file with a shared mapping in [start, end), a batch at a time. */
+static long msync_files(struct mm *mm, uint64_t start, uint64_t end)
+{
+    long r = 0;
+    while (start < end && !r) {
+        struct file *files[MSYNC_BATCH];
+        size_t n = 0;
+        mutex_lock(&mm->lock);
+        struct vma *v = vma_find_locked(mm, start);
+        for (; v && v->start < end && n < MSYNC_BATCH;
+             v = v->node.next == &mm->vmas ? NULL : list_entry(v->node.next, struct vma, node)) {
+            start = v->end;
+            if (v->file && (v->flags & VMA_SHARED) && v->file->ops->fsync) {
+                file_get(v->file);
+                files[n++] = v->file;
+            }
+        }
+        if (!v || v->start >= end)
+            start = end;
+        mutex_unlock(&mm->lock);
+        for (size_t i = 0; i < n; i++) {
+            long e = files[i]->ops->fsync(files[i]);
+            r = r ? r : e;
+            file_put(files[i]);
+        }
+    }
+    return r;
+}
+
 long sys_msync(struct sys_call *c)
 {
     uint64_t addr = c->arg[0], len = c->arg[1];
@@ -362,9 +393,12 @@ long sys_msync(struct sys_call *c)
     if (busy)
         return -EBUSY;      /* locked pages cannot be invalidated */
     /*
-     * Shared file mappings map the file's page-cache frames themselves, and
-     * tmpfs has no backing store: stores are already what read(2) sees, so
-     * MS_SYNC and MS_ASYNC have nothing to write and MS_INVALIDATE nothing to drop.
+     * Shared file mappings map the file's page-cache frames themselves:
+     * stores are already what read(2) sees, and MS_INVALIDATE has nothing to
+     * drop. MS_SYNC writes the files back (fsync of each, e.g. ext2's);
+     * tmpfs has no backing store. MS_ASYNC, as Linux, starts nothing.
      */
-    return ok ? 0 : -ENOMEM;
+    if (!ok)
+        return -ENOMEM;
+    return (flags & MS_SYNC) ? msync_files(mm, addr, addr + plen) : 0;
 }

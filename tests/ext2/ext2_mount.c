@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -276,6 +277,67 @@ static void attr_checks(void)
     close(fd);
 }
 
+#define MAP_SIZE 8292   /* two pages and a partial third */
+
+/* 10 checks: mmap of ext2 files, shared mappings coherent with read/write, private copies. */
+static void mmap_checks(void)
+{
+    int fd = open(M "/hello.txt", O_RDONLY);
+    char *h = fd >= 0 ? mmap(NULL, 20, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    tap_ok(h != MAP_FAILED && !memcmp(h, "hello from the host\n", 20), "mmap a file made by mke2fs -d");
+    if (h != MAP_FAILED)
+        munmap(h, 20);
+    close(fd);
+    char *buf = malloc(MAP_SIZE);
+    memset(buf, 'a', MAP_SIZE);
+    tap_ok(write_all(M "/new/mapped", buf, MAP_SIZE, 0), "a file to map");
+    fd = open(M "/new/mapped", O_WRONLY);
+    tap_ok(fd >= 0 && mmap(NULL, MAP_SIZE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == EACCES,
+           "mmap of a write-only descriptor: EACCES");
+    close(fd);
+    fd = open(M "/new/mapped", O_RDWR);
+    char *p = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    tap_ok(p != MAP_FAILED && p[0] == 'a' && p[MAP_SIZE - 1] == 'a', "MAP_SHARED read-write mapping");
+    if (p == MAP_FAILED) {
+        for (int i = 0; i < 6; i++)
+            tap_skip("mapping checks", "no mapping");
+        close(fd);
+        free(buf);
+        return;
+    }
+    p[0] = 'M';
+    p[5000] = 'N';
+    p[MAP_SIZE - 1] = 'Z';
+    char c[3] = { 0 };
+    tap_ok(pread(fd, &c[0], 1, 0) == 1 && pread(fd, &c[1], 1, 5000) == 1 && pread(fd, &c[2], 1, MAP_SIZE - 1) == 1 &&
+           !memcmp(c, "MNZ", 3), "read(2) sees stores through the shared mapping");
+    tap_ok(pwrite(fd, "W", 1, 4096) == 1 && p[4096] == 'W', "the mapping sees pwrite(2)");
+    char *q = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    tap_ok(q != MAP_FAILED && q[0] == 'M' && q[4096] == 'W', "a private mapping starts as the file");
+    if (q != MAP_FAILED) {
+        q[1] = 'P';
+        munmap(q, MAP_SIZE);
+    }
+    tap_ok(pread(fd, &c[0], 1, 1) == 1 && c[0] == 'a' && p[1] == 'a', "a store to a private mapping stays private");
+    tap_eq_long(err(msync(p, MAP_SIZE, MS_SYNC)), 0, "msync(MS_SYNC)");
+    tap_eq_long(err(fsync(fd)), 0, "fsync writes the mapped pages back");
+    munmap(p, MAP_SIZE);
+    close(fd);
+    free(buf);
+}
+
+/* The mapped file's bytes: all 'a' but for the stores of mmap_checks. */
+static bool mapped_file_ok(void)
+{
+    char *buf = malloc(MAP_SIZE + 1);
+    int fd = open(M "/new/mapped", O_RDONLY);
+    bool ok = fd >= 0 && read(fd, buf, MAP_SIZE + 1) == MAP_SIZE && buf[0] == 'M' && buf[4096] == 'W' &&
+              buf[5000] == 'N' && buf[MAP_SIZE - 1] == 'Z' && buf[1] == 'a' && buf[4095] == 'a';
+    close(fd);
+    free(buf);
+    return ok;
+}
+
 /* 9 checks: read-only remount, busy umount, umount and a second mount. */
 static void remount_checks(void)
 {
@@ -313,17 +375,19 @@ static void persist_checks(void)
     tap_eq_long(file_size(M "/new/sparse"), 10, "the truncated size survived");
     tap_ok(lstat(M "/new/fifo", &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO survived");
     tap_eq_long(file_size(M "/dir/moved"), -ENOENT, "the removed directory stays removed");
+    tap_ok(mapped_file_ok(), "stores through the shared mapping survived umount");
     tap_eq_long(err(umount(M)), 0, "final umount");
 }
 
 int main(void)
 {
-    tap_plan(15 + 9 + 22 + 12 + 14 + 9 + 11);
+    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 9 + 12);
     mount_checks();
     host_tree_checks();
     write_checks();
     namespace_checks();
     attr_checks();
+    mmap_checks();
     remount_checks();
     persist_checks();
     tap_finish();

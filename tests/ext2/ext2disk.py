@@ -63,6 +63,13 @@ def debugfs(img, req):
                           stderr=subprocess.DEVNULL).stdout
 
 
+def mapped():
+    """/new/mapped after the guest's stores through a shared mapping and a pwrite."""
+    b = bytearray(b"a" * 8292)
+    b[0], b[4096], b[5000], b[8291] = ord("M"), ord("W"), ord("N"), ord("Z")
+    return bytes(b)
+
+
 def check(img):
     fails = []
     r = run("e2fsck", "-fn", img)
@@ -79,6 +86,7 @@ def check(img):
         "/dir/big.bin": pat(1, HOST_BIG),
         "/new/sparse": b"\0" * 10,
         "/new/b": b"",
+        "/new/mapped": mapped(),
     }
     for path, data in want.items():
         got = debugfs(img, "cat " + path)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MPL-2.0
 """Drive a booted guest over its serial console: wait for a pattern, type a line, repeat.
 
-usage: serial_session.py [--step REGEX TEXT]... [--final REGEX] [--exact CMD] -- QEMU_RUN_OPTIONS
+usage: serial_session.py [--step REGEX TEXT]... [--final REGEX [--kill]] [--exact CMD] -- QEMU_RUN_OPTIONS
 
 QEMU is started exactly as tests/harness/qemu_run.py starts it (its options
 after `--`: --image, --uefi, --drive, --timeout, --log, ...), but with the
@@ -11,6 +11,9 @@ the serial output read since the previous step, then types TEXT and a CR.
 The run passes when every step matched, each --expect pattern of the
 harness options appeared, --final (if given) matched after the last step,
 and the guest then powered off by itself before the timeout.
+
+--kill (with --final) kills QEMU as soon as --final matched, like pulling
+the plug: the run passes if every --expect matched and no --fail did.
 
 --exact CMD runs the QEMU command line CMD (split like a shell would) as
 given, instead of the one qemu_run builds: for checking a documented
@@ -42,8 +45,13 @@ def parse(argv):
     ap.add_argument("--step", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"))
     ap.add_argument("--final", help="pattern that must follow the last step")
     ap.add_argument("--exact", metavar="CMD", help="run this QEMU command line as given")
+    ap.add_argument("--kill", action="store_true",
+                    help="once --final matched, kill QEMU (a simulated crash) instead of awaiting power-off")
     ours = ap.parse_args(argv[:cut])
     return ours, qemu_run.parse_args(argv[cut + 1:])
+
+
+KILLED = "killed"     # session(): --kill ended the run on purpose
 
 
 def session(ours, args, proc, run):
@@ -80,6 +88,8 @@ def session(ours, args, proc, run):
                     proc.stdin.write(texts[idx].encode() + b"\r")
                     proc.stdin.flush()
                 idx += 1
+        if ours.kill and ours.final and idx == len(waits):
+            return KILLED
         if run.fail_hit:
             return f"matched --fail /{run.fail_hit[0]}/: {run.fail_hit[1]}"
     proc.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -109,7 +119,10 @@ def main(argv):
             qemu_run.stop(proc)
         run.flush()
         status = proc.returncode if proc.returncode is not None else -1
-        if reason is None:
+        if reason is KILLED:
+            reason = (f"matched --fail /{run.fail_hit[0]}/: {run.fail_hit[1]}" if run.fail_hit else
+                      None if run.expectations_met() else "killed before every --expect matched")
+        elif reason is None:
             reason = qemu_run.judge(run, "exited", status)
         elapsed = time.monotonic() - start
         if reason is None:

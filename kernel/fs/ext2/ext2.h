@@ -35,12 +35,15 @@ struct ext2_buf {
  * unlink dropping a link count) is seen by all. Freed on disk by the last
  * ext2_iput once i_links_count is 0.
  */
+struct ext2_page;
+
 struct ext2_inode {
     uint32_t ino;
     uint32_t refs;
     struct ext2_dinode d;
     struct ext2_inode *next;    /* in ext2_fs.inodes */
     void *priv;                 /* the kernel glue's VFS inode, if any */
+    struct ext2_page *pages;    /* the kernel glue's page cache (ext2_pcache.c); the core never touches it */
 };
 
 struct ext2_fs {

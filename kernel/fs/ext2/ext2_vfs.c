@@ -5,6 +5,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include "fs/ext2/ext2_vfs.h"
+#include "fs/ext2/ext2_pcache.h"
 #include "fs/dcache.h"
 
 uint32_t ext2_now(void)
@@ -105,8 +106,11 @@ static void ext2_evict(struct inode *v)
     if (!ip)
         return;
     mutex_lock(&s->lock);
-    if (ip->priv == v)
+    if (ip->priv == v) {
+        (void)ext2_pcache_writeback_locked(s, ip);  /* FIXME: a failed write-back is dropped */
+        ext2_pcache_drop_locked(ip);
         ip->priv = NULL;
+    }
     (void)ext2_iput(s->fs, ip);     /* FIXME: an I/O error here leaks the inode until fsck */
     mutex_unlock(&s->lock);
 }
@@ -264,6 +268,8 @@ static int ext2_setsize(struct inode *v, uint64_t size)
     struct ext2_sbi *s = EXT2_SBI(v);
     mutex_lock(&s->lock);
     int r = s->dead ? -EIO : ext2_truncate(s->fs, EXT2_I(v), size);
+    if (!r)
+        ext2_pcache_truncate_locked(EXT2_I(v), size);
     ext2_vnode_refresh(v, EXT2_I(v));
     mutex_unlock(&s->lock);
     return r;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MPL-2.0
-// ext2 VFS glue: regular-file read and write through a bounce buffer.
+// ext2 VFS glue: regular-file read and write through a bounce buffer, coherent with the page cache mmap uses.
 #include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
 #include "fs/ext2/ext2_vfs.h"
+#include "fs/ext2/ext2_pcache.h"
 
 #define EXT2_CHUNK (16 * 1024)
 
@@ -42,6 +43,8 @@ static long ext2_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
     while (to->count && !fault) {
         mutex_lock(&s->lock);
         r = s->dead ? -EIO : ext2_read(s->fs, EXT2_I(v), *pos, buf, MIN(to->count, (size_t)EXT2_CHUNK));
+        if (r > 0)
+            ext2_pcache_overlay_locked(EXT2_I(v), *pos, (uint8_t *)buf, (size_t)r);
         mutex_unlock(&s->lock);
         if (r <= 0)
             break;
@@ -80,6 +83,8 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
             break;
         mutex_lock(&s->lock);
         r = s->dead ? -EIO : ext2_write(s->fs, EXT2_I(v), *pos, buf, c);
+        if (r > 0)
+            ext2_pcache_update_locked(EXT2_I(v), *pos, (const uint8_t *)buf, (size_t)r);
         ext2_vnode_refresh(v, EXT2_I(v));
         mutex_unlock(&s->lock);
         if (r <= 0)
@@ -96,9 +101,21 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
     return fault ? -EFAULT : r;
 }
 
-/* FIXME: mmap of ext2 files (the page-cache hook tmpfs has). */
+/* fsync/fdatasync, msync(MS_SYNC): the file's mapped pages, then the super block and a device flush. */
+static int ext2_file_fsync(struct file *f)
+{
+    struct ext2_sbi *s = EXT2_SBI(f->inode);
+    mutex_lock(&s->lock);
+    int r = s->dead ? -EIO : ext2_pcache_writeback_locked(s, EXT2_I(f->inode));
+    int e = s->dead || s->fs->rdonly ? 0 : ext2_sync(s->fs);
+    mutex_unlock(&s->lock);
+    return r ? r : e;
+}
+
 const struct file_ops ext2_file_ops = {
     .read = ext2_file_read,
     .write = ext2_file_write,
+    .get_page = ext2_get_page,
+    .fsync = ext2_file_fsync,
     .seekable = true,
 };

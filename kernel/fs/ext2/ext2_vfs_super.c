@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MPL-2.0
 // ext2 VFS glue: mount(2) on a block device, statfs, sync, remount and the final umount.
 #include <ostd/heap.h>
+#include <ostd/task.h>
+#include <ostd/console.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mount.h>
 #include <uapi/statfs.h>
 #include "block/blkdev.h"
 #include "fs/ext2/ext2_vfs.h"
+#include "fs/ext2/ext2_pcache.h"
 #include "fs/mount.h"
 #include "fs/namei.h"
 
@@ -14,6 +17,7 @@
 static struct list_head ext2_mounts = LIST_HEAD_INIT(ext2_mounts);  /* guarded by ext2_mounts_lock */
 static struct mutex ext2_mounts_lock;
 static bool ext2_mounts_ready;      /* set once, by the first mount under vfs_lock */
+static struct task *writeback_task; /* set once; guarded by ext2_mounts_lock */
 
 /* The block device a mount source names: -ENOENT, -ENOTBLK, -ENXIO as Linux. */
 static int source_device(const char *source, struct blkdev **out)
@@ -100,23 +104,62 @@ static int make_root(struct ext2_sbi *s, struct dentry **root)
 }
 
 /* FIXME: ext2 mount options (errors=, grpid, resuid, ...) are refused with EINVAL. */
+#define EXT2_WRITEBACK_NS (5ull * 1000 * 1000 * 1000)
+
+/*
+ * The write-back task: every 5 s, stores through shared mappings of every
+ * mounted ext2 file system reach the disk (metadata and write(2) data are
+ * written through already). Started with the first mount; never exits.
+ */
+static void writeback_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        task_sleep_ns(EXT2_WRITEBACK_NS);
+        mutex_lock(&ext2_mounts_lock);
+        struct list_head *l;
+        list_for_each(l, &ext2_mounts) {
+            struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
+            mutex_lock(&s->lock);
+            int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+            mutex_unlock(&s->lock);
+            if (r)
+                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r);
+        }
+        mutex_unlock(&ext2_mounts_lock);
+    }
+}
+
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)
 {
     struct blkdev *bd;
-    struct ext2_fs *fs;
     if (data && data[0])
         return -EINVAL;
     int r = source_device(source, &bd);
-    if (r)
-        return r;
+    return r ? r : ext2_make_bdev(bd, flags, root);
+}
+
+int ext2_make_bdev(struct blkdev *bd, uint32_t flags, struct dentry **root)
+{
+    struct ext2_fs *fs;
+    if (!ext2_mounts_ready) {       /* the root mount comes before any source_device */
+        mutex_lock(&vfs_lock);
+        if (!ext2_mounts_ready) {
+            mutex_init(&ext2_mounts_lock);
+            ext2_mounts_ready = true;
+        }
+        mutex_unlock(&vfs_lock);
+    }
     mutex_lock(&ext2_mounts_lock);
+    if (!writeback_task)
+        writeback_task = task_spawn("ext2-writeback", writeback_main, NULL, -1);
     struct ext2_sbi *s = mounted_locked(bd);
     if (s) {
-        r = share_locked(s, flags, root);
+        int r = share_locked(s, flags, root);
         mutex_unlock(&ext2_mounts_lock);
         return r;
     }
-    r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
+    int r = ext2_mount(bd, (flags & MS_RDONLY) || bd->readonly, &fs);
     s = r ? NULL : sbi_new(bd, fs);
     if (!r && !s) {
         (void)ext2_umount(fs);
@@ -133,6 +176,37 @@ int ext2_make(const char *source, uint32_t flags, const char *data, struct dentr
     if (r && s)
         ext2_sops.kill(&s->sb);     /* FIXME: the instance is not freed */
     return r;
+}
+
+struct label_query {
+    const char *label;
+    struct blkdev *found;
+};
+
+static void match_label(struct blkdev *bd, void *ctx)
+{
+    struct label_query *q = ctx;
+    if (q->found || blkdev_size(bd) < 2048)
+        return;
+    struct ext2_super_disk *sb = kmalloc(sizeof(*sb));
+    if (!sb)
+        return;
+    char name[sizeof(sb->s_volume_name) + 1];
+    if (!blkdev_read(bd, 1024 / BLK_SECTOR_SIZE, sb, sizeof(*sb) / BLK_SECTOR_SIZE) && sb->s_magic == EXT2_SUPER_MAGIC) {
+        memcpy(name, sb->s_volume_name, sizeof(sb->s_volume_name));
+        name[sizeof(sb->s_volume_name)] = 0;
+        if (!strcmp(name, q->label))
+            q->found = bd;
+    }
+    kfree(sb);
+}
+
+struct blkdev *ext2_find_label(const char *label)
+{
+    struct label_query q = { label, NULL };
+    if (label[0])
+        blkdev_for_each(match_label, &q);
+    return q.found;
 }
 
 static void ext2_sb_statfs(struct super_block *sb, struct linux_statfs *st)
@@ -155,7 +229,9 @@ static int ext2_sb_sync(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
-    int r = s->dead ? 0 : ext2_sync(s->fs);
+    int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+    int e = s->dead ? 0 : ext2_sync(s->fs);
+    r = r ? r : e;
     mutex_unlock(&s->lock);
     return r;
 }
@@ -164,7 +240,11 @@ static int ext2_sb_remount(struct super_block *sb, bool rdonly)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
-    int r = s->dead ? -EIO : !rdonly && s->bd->readonly ? -EACCES : ext2_remount(s->fs, rdonly);
+    int r = s->dead ? -EIO : !rdonly && s->bd->readonly ? -EACCES : 0;
+    if (!r && rdonly)
+        r = ext2_pcache_writeback_all_locked(s);
+    if (!r)
+        r = ext2_remount(s->fs, rdonly);
     mutex_unlock(&s->lock);
     return r;
 }
@@ -173,6 +253,8 @@ static void ext2_sb_kill(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
     mutex_lock(&s->lock);
+    if (!s->dead)
+        (void)ext2_pcache_writeback_all_locked(s);  /* FIXME: report a failed final write */
     if (!s->dead)
         (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
     s->dead = true;
