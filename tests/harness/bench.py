@@ -24,8 +24,10 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU_RUN = os.path.join(HERE, "qemu_run.py")
-LINE = re.compile(r"^\[\s*([0-9.]+)\] BENCH (\S+) (\S+) (.*)$")
-START = re.compile(r"^\[\s*([0-9.]+)\] BENCH-START")
+# A line may carry firmware text before the program's (a UART reset can eat
+# the newline that ended it), so the markers are searched, not anchored.
+LINE = re.compile(r"^\[\s*([0-9.]+)\] .*?\bBENCH (\S+) (\S+) (.*)$")
+START = re.compile(r"^\[\s*([0-9.]+)\] .*?BENCH-START")
 RATE_UNITS = {"MiB/s", "ops/s"}
 
 
@@ -198,7 +200,7 @@ def parse_args(argv):
     ap.add_argument("--initrd", required=True, help="bench initramfs")
     ap.add_argument("--keel-append", default="console=ttyS0 rdinit=/init")
     ap.add_argument("--linux-append",
-                    default="console=ttyS0 rdinit=/init panic=-1 loglevel=1")
+                    default="console=ttyS0 rdinit=/init panic=-1 loglevel=1 edd=off")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", choices=["tcg", "kvm"], default="tcg")
     ap.add_argument("--smp", type=int, default=2)
