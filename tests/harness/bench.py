@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU_RUN = os.path.join(HERE, "qemu_run.py")
 # A line may carry firmware text before the program's (a UART reset can eat
 # the newline that ended it), so the markers are searched, not anchored.
-LINE = re.compile(r"^\[\s*([0-9.]+)\] .*?\bBENCH (\S+) (\S+) (.*)$")
+LINE = re.compile(r"^\[\s*([0-9.]+)\] .*?BENCH (\S+) (\S+) (.*)$")
 START = re.compile(r"^\[\s*([0-9.]+)\] .*?BENCH-START")
 RATE_UNITS = {"MiB/s", "ops/s"}
 
