@@ -20,6 +20,11 @@ long sys_getsockopt(struct sys_call *c);
 long sys_setsockopt(struct sys_call *c);
 long sys_getsockname(struct sys_call *c);
 long sys_getpeername(struct sys_call *c);
+long sys_bind(struct sys_call *c);
+long sys_listen(struct sys_call *c);
+long sys_connect(struct sys_call *c);
+long sys_accept(struct sys_call *c);
+long sys_accept4(struct sys_call *c);
 
 /* Validate family/type/protocol; the base type or -errno. */
 static int check_socket_args(int family, int type, int proto)
@@ -122,18 +127,33 @@ static bool fd_exists(int fd)
 #define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_OOB | MSG_DONTROUTE | MSG_CMSG_CLOEXEC)
 #define RECV_FLAGS (MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | MSG_CMSG_CLOEXEC | MSG_OOB)
 
-/* Common send path: iovec already imported. */
+/* Common send path: iovec already imported; (uaddr, alen) an optional destination. */
 static long do_send(struct file *f, struct usock *s, struct user_iovec *iov, size_t nr, size_t total,
-                    int flags, struct unix_scm *scm, bool has_addr)
+                    int flags, struct unix_scm *scm, uptr_t uaddr, int alen)
 {
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
-    if (has_addr)
-        /* FIXME: addressed sends need bind/connect by name (AF_UNIX addresses). */
-        return s->type == SOCK_STREAM ? -EOPNOTSUPP : -EOPNOTSUPP;
+    struct usock *target = NULL;
+    if (uaddr.addr && alen && s->type == SOCK_STREAM)
+        return unix_is_connected(s) ? -EISCONN : -EOPNOTSUPP;
+    if (uaddr.addr && alen && s->type == SOCK_DGRAM) {
+        struct unix_name n;
+        long r = unix_name_from_user(uaddr, alen, &n);
+        if (!r)
+            r = unix_find(&n, &target);
+        if (r)
+            return r;
+        if (target->type != SOCK_DGRAM) {
+            usock_put(target);
+            return -EPROTOTYPE;
+        }
+    }
     struct iov_iter it;
     iov_iter_user(&it, iov, nr, total);
-    return unix_send(f, s, &it, flags, scm);
+    long r = unix_send(f, s, &it, flags, scm, target);
+    if (target)
+        usock_put(target);
+    return r;
 }
 
 long sys_sendto(struct sys_call *c)
@@ -141,7 +161,7 @@ long sys_sendto(struct sys_call *c)
     SOCK_GET((int)c->arg[0], f, s);
     size_t len = MIN(c->arg[2], (uint64_t)MAX_RW_COUNT);
     struct user_iovec iov = { c->arg[1], len };
-    long r = do_send(f, s, &iov, 1, len, (int)c->arg[3], NULL, c->arg[4] != 0);
+    long r = do_send(f, s, &iov, 1, len, (int)c->arg[3], NULL, uptr(c->arg[4]), (int)c->arg[5]);
     file_put(f);
     return r;
 }
@@ -161,7 +181,7 @@ long sys_sendmsg(struct sys_call *c)
     if (!r && mh.controllen)
         r = unix_scm_from_user(uptr(mh.control), mh.controllen, &scm);
     if (!r)
-        r = do_send(f, s, iov, mh.iovlen, total, (int)c->arg[2], &scm, mh.name && mh.namelen);
+        r = do_send(f, s, iov, mh.iovlen, total, (int)c->arg[2], &scm, uptr(mh.name), (int)mh.namelen);
     unix_scm_release(&scm);
     kfree(iov);
     file_put(f);
@@ -197,13 +217,14 @@ long sys_recvfrom(struct sys_call *c)
         iov_iter_user(&it, &iov, 1, len);
         struct unix_recv_out out = { 0 };
         r = unix_recv(f, s, &it, flags, &out);
+        /* Unnamed senders (and streams): the address is empty (length 0), as Linux reports. */
+        if (r >= 0 && uaddr.addr && ulen.addr) {
+            int full = (int)out.from.len;
+            if (copy_to_user(uaddr, out.from.addr, (size_t)MIN(alen, full)) ||
+                copy_to_user(ulen, &full, sizeof(full)))
+                r = -EFAULT;
+        }
         drop_out(&out);
-    }
-    /* Unnamed peers (socketpair): the address is empty, as Linux reports. */
-    if (r >= 0 && uaddr.addr && ulen.addr) {
-        int zero = 0;
-        if (copy_to_user(ulen, &zero, sizeof(zero)))
-            r = -EFAULT;
     }
     file_put(f);
     return r;
@@ -240,10 +261,12 @@ long sys_recvmsg(struct sys_call *c)
                 mflags |= MSG_CTRUNC;
         }
         drop_out(&out);
-        uint32_t zero = 0;
+        uint32_t nlen = mh.name ? out.from.len : 0;
+        if (r >= 0 && nlen && copy_to_user(uptr(mh.name), out.from.addr, MIN(nlen, mh.namelen)))
+            r = -EFAULT;
         if (r >= 0 && (copy_to_user(uptr(umh.addr + offsetof(struct user_msghdr, controllen)), &clen, 8) ||
                        copy_to_user(uptr(umh.addr + offsetof(struct user_msghdr, flags)), &mflags, 4) ||
-                       copy_to_user(uptr(umh.addr + offsetof(struct user_msghdr, namelen)), &zero, 4)))
+                       copy_to_user(uptr(umh.addr + offsetof(struct user_msghdr, namelen)), &nlen, 4)))
             r = -EFAULT;
     }
     kfree(iov);
@@ -296,26 +319,10 @@ long sys_setsockopt(struct sys_call *c)
     return r;
 }
 
-/* Unbound sockets have the bare family as their name (sizeof(sa_family_t) bytes). */
-static long put_unnamed(uptr_t uaddr, uptr_t ulen)
-{
-    int len;
-    if (copy_from_user(&len, ulen, sizeof(len)))
-        return -EFAULT;
-    if (len < 0)
-        return -EINVAL;
-    uint16_t fam = AF_UNIX;
-    int full = sizeof(fam);
-    if (copy_to_user(uaddr, &fam, (size_t)MIN(len, full)) || copy_to_user(ulen, &full, sizeof(full)))
-        return -EFAULT;
-    return 0;
-}
-
 long sys_getsockname(struct sys_call *c)
 {
     SOCK_GET((int)c->arg[0], f, s);
-    (void)s;
-    long r = put_unnamed(uptr(c->arg[1]), uptr(c->arg[2]));
+    long r = unix_getname(s, false, uptr(c->arg[1]), uptr(c->arg[2]));
     file_put(f);
     return r;
 }
@@ -323,7 +330,82 @@ long sys_getsockname(struct sys_call *c)
 long sys_getpeername(struct sys_call *c)
 {
     SOCK_GET((int)c->arg[0], f, s);
-    long r = unix_is_connected(s) ? put_unnamed(uptr(c->arg[1]), uptr(c->arg[2])) : -ENOTCONN;
+    long r = unix_getname(s, true, uptr(c->arg[1]), uptr(c->arg[2]));
     file_put(f);
     return r;
+}
+
+long sys_bind(struct sys_call *c)
+{
+    SOCK_GET((int)c->arg[0], f, s);
+    struct unix_name n;
+    long r = unix_name_from_user(uptr(c->arg[1]), (int)c->arg[2], &n);
+    if (!r)
+        r = unix_bind(s, &n);
+    file_put(f);
+    return r;
+}
+
+long sys_listen(struct sys_call *c)
+{
+    SOCK_GET((int)c->arg[0], f, s);
+    long r = unix_listen(s, (int)c->arg[1]);
+    file_put(f);
+    return r;
+}
+
+long sys_connect(struct sys_call *c)
+{
+    SOCK_GET((int)c->arg[0], f, s);
+    struct unix_name n;
+    long r = unix_name_from_user(uptr(c->arg[1]), (int)c->arg[2], &n);
+    if (!r)
+        r = unix_connect(f, s, &n);
+    file_put(f);
+    return r;
+}
+
+/* Copy in accept's address length (when an address is wanted). */
+static long accept_alen(uptr_t uaddr, uptr_t ulen)
+{
+    int alen = 0;
+    if (!uaddr.addr)
+        return 0;
+    if (copy_from_user(&alen, ulen, sizeof(alen)))
+        return -EFAULT;
+    return alen < 0 ? -EINVAL : 0;
+}
+
+static long do_accept(int fd, uptr_t uaddr, uptr_t ulen, uint32_t flags)
+{
+    if (flags & ~(uint32_t)(SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return -EINVAL;
+    SOCK_GET(fd, f, s);
+    long r = accept_alen(uaddr, ulen);
+    if (!r && s->type == SOCK_DGRAM)
+        r = -EOPNOTSUPP;
+    struct file *nf = NULL;
+    if (!r)
+        r = unix_accept(f, s, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0, &nf);
+    file_put(f);
+    if (r)
+        return r;
+    /* The new socket's peer is the connector: its name is what accept reports. */
+    if (uaddr.addr) {
+        r = unix_getname(nf->priv, true, uaddr, ulen);
+        if (r) {
+            file_put(nf);
+            return r;
+        }
+    }
+    int nfd = fd_install(current_files(), nf, 0, flags & SOCK_CLOEXEC);
+    if (nfd < 0)
+        file_put(nf);
+    return nfd;
+}
+
+long sys_accept(struct sys_call *c) { return do_accept((int)c->arg[0], uptr(c->arg[1]), uptr(c->arg[2]), 0); }
+long sys_accept4(struct sys_call *c)
+{
+    return do_accept((int)c->arg[0], uptr(c->arg[1]), uptr(c->arg[2]), (uint32_t)c->arg[3]);
 }

@@ -18,21 +18,23 @@
 static struct super_block sockfs = { .dev = 0x8, .magic = SOCKFS_MAGIC, .next_ino = 1, .type = "sockfs" };
 
 /* Guards every usock field marked "guarded by unix_lock" (see unix.h). */
-static struct mutex unix_lock = { .lock = SPINLOCK_INIT("unix"),
+struct mutex unix_lock = { .lock = SPINLOCK_INIT("unix"),
                                   .wq = { .lock = SPINLOCK_INIT("unix.wq"),
                                           .waiters = LIST_HEAD_INIT(unix_lock.wq.waiters) } };
 
-static void usock_put(struct usock *s);
 
 static void msg_free(struct unix_msg *m)
 {
     for (unsigned i = 0; i < m->nfds; i++)
         file_put(m->fds[i]);
     kfree(m->fds);
+    kfree(m->from);
     kfree(m);
 }
 
-static void usock_put(struct usock *s)
+void usock_get(struct usock *s) { atomic_add(&s->refcount, 1); }
+
+void usock_put(struct usock *s)
 {
     if (!s || atomic_sub(&s->refcount, 1) != 0)
         return;
@@ -41,11 +43,12 @@ static void usock_put(struct usock *s)
         list_del(&m->node);
         msg_free(m);
     }
+    kfree(s->name);
     kfree(s);
 }
 
 /* Wake everyone sleeping on or polling s. */
-static void usock_wake(struct usock *s, bool in, bool out)
+void usock_wake(struct usock *s, bool in, bool out)
 {
     if (in)
         atomic_add(&s->seq_in, 1);
@@ -55,7 +58,7 @@ static void usock_wake(struct usock *s, bool in, bool out)
     wq_wake_all(&s->wq);
 }
 
-static struct usock *usock_new(int type)
+struct usock *usock_new(int type)
 {
     struct usock *s = kzalloc(sizeof(*s));
     if (!s)
@@ -64,11 +67,14 @@ static struct usock *usock_new(int type)
     s->type = type;
     wq_init(&s->wq);
     list_init(&s->queue);
+    list_init(&s->bound);
+    list_init(&s->accept_q);
+    list_init(&s->pending);
     s->sndbuf = s->rcvbuf = UNIX_DEFAULT_BUF;
     return s;
 }
 
-static void current_ucred(struct ucred *uc, bool effective)
+void current_ucred(struct ucred *uc, bool effective)
 {
     struct cred *c = cred_current_get();
     uc->pid = current_proc()->pid;
@@ -83,7 +89,7 @@ struct usock *unix_from_file(struct file *f)
     return f && f->ops == &unix_file_ops ? f->priv : NULL;
 }
 
-static int usock_file(struct usock *s, uint32_t flags, struct file **out)
+int usock_file(struct usock *s, uint32_t flags, struct file **out)
 {
     struct inode *ino = inode_new(&sockfs, S_IFSOCK | 0777);
     if (!ino)
@@ -155,16 +161,18 @@ bool unix_passcred(struct usock *s)
 
 static bool is_conn(const struct usock *s) { return s->type != SOCK_DGRAM; }
 
-static void unix_release(struct file *f)
+/* The last user of s is gone (its file, or a listener's unaccepted embryo). */
+static void usock_close(struct usock *s)
 {
-    struct usock *s = f->priv;
-    if (!s)
-        return;
     mutex_lock(&unix_lock);
     struct usock *peer = s->peer;
     s->dead = true;
     s->peer = NULL;
     s->shut = UNIX_RCV_SHUT | UNIX_SEND_SHUT;
+    unix_unbind_locked(s);
+    struct list_head embryos;
+    list_init(&embryos);
+    unix_drop_pending_locked(s, &embryos);
     /* A connection's peer sees EOF/EPIPE; a datagram peer only ECONNREFUSED on its next send. */
     if (peer && peer->peer == s && is_conn(s)) {
         peer->shut = UNIX_RCV_SHUT | UNIX_SEND_SHUT;
@@ -190,7 +198,18 @@ static void unix_release(struct file *f)
         usock_wake(peer, true, true);
         usock_put(peer);
     }
+    while (!list_empty(&embryos)) {
+        struct usock *e = list_first_entry(&embryos, struct usock, pending);
+        list_del(&e->pending);
+        usock_close(e);
+    }
     usock_put(s);
+}
+
+static void unix_release(struct file *f)
+{
+    if (f->priv)
+        usock_close(f->priv);
 }
 
 /* Bytes the peer may still queue; unix_lock held. */
@@ -204,15 +223,15 @@ static size_t room_locked(struct usock *s, struct usock *peer)
  * Sender state check; unix_lock held. 0 and *peer when sending may go on,
  * 1 when the caller must wait for room, or -errno.
  */
-static int send_state_locked(struct usock *s, size_t need, struct usock **peer)
+static int send_state_locked(struct usock *s, size_t need, struct usock *target, struct usock **peer)
 {
     if (s->err && is_conn(s))
         return -(int)atomic_xchg(&s->err, 0);
     if (s->shut & UNIX_SEND_SHUT)
         return s->connected || !is_conn(s) ? -EPIPE : -ENOTCONN;
-    if (!s->peer)
-        return s->connected ? -EPIPE : -ENOTCONN;
-    *peer = s->peer;
+    if (!target && !s->peer)
+        return s->connected && is_conn(s) ? -EPIPE : -ENOTCONN;
+    *peer = target ? target : s->peer;
     if ((*peer)->dead || ((*peer)->shut & UNIX_RCV_SHUT))
         return is_conn(s) ? -EPIPE : -ECONNREFUSED;
     size_t room = room_locked(s, *peer);
@@ -222,12 +241,13 @@ static int send_state_locked(struct usock *s, size_t need, struct usock **peer)
 }
 
 /* Wait (or not) for the sender state to allow a send of need bytes; locks unix_lock on success. */
-static int send_wait(struct file *f, struct usock *s, size_t need, int flags, struct usock **peer)
+static int send_wait(struct file *f, struct usock *s, size_t need, int flags, struct usock *target,
+                     struct usock **peer)
 {
     for (;;) {
         uint32_t seen = atomic_load(&s->ev);
         mutex_lock(&unix_lock);
-        int r = send_state_locked(s, need, peer);
+        int r = send_state_locked(s, need, target, peer);
         if (r <= 0) {
             if (r < 0)
                 mutex_unlock(&unix_lock);
@@ -272,8 +292,9 @@ static long send_fail(long err, int flags)
     return err;
 }
 
-/* One record (SEQPACKET, DGRAM): all or nothing. */
-static long send_record(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm)
+/* One record (SEQPACKET, DGRAM; to target when addressed): all or nothing. */
+static long send_record(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm,
+                        struct usock *target)
 {
     size_t len = it->count;
     if (len > s->sndbuf - 32)
@@ -291,11 +312,13 @@ static long send_record(struct file *f, struct usock *s, struct iov_iter *it, in
     else
         current_ucred(&m->cred, false);
     struct usock *peer;
-    int r = send_wait(f, s, len, flags, &peer);
+    int r = send_wait(f, s, len, flags, target, &peer);
     if (r) {
         kfree(m);
         return send_fail(r, flags);
     }
+    if (s->name && (m->from = kmalloc(sizeof(*m->from))))
+        *m->from = *s->name;
     enqueue_locked(peer, m, scm);
     atomic_add(&peer->refcount, 1);
     mutex_unlock(&unix_lock);
@@ -315,7 +338,7 @@ static long send_stream(struct file *f, struct usock *s, struct iov_iter *it, in
         current_ucred(&cred, false);
     while (it->count) {
         struct usock *peer;
-        int r = send_wait(f, s, 1, flags, &peer);
+        int r = send_wait(f, s, 1, flags, NULL, &peer);
         if (r)
             return done ? (long)done : send_fail(r, flags);
         size_t n = MIN(MIN(it->count, room_locked(s, peer)), (size_t)UNIX_CHUNK);
@@ -331,7 +354,7 @@ static long send_stream(struct file *f, struct usock *s, struct iov_iter *it, in
             return done ? (long)done : -EFAULT;
         }
         mutex_lock(&unix_lock);
-        r = send_state_locked(s, 1, &peer);
+        r = send_state_locked(s, 1, NULL, &peer);
         if (r < 0) {
             mutex_unlock(&unix_lock);
             kfree(m);
@@ -350,11 +373,12 @@ static long send_stream(struct file *f, struct usock *s, struct iov_iter *it, in
     return (long)done;
 }
 
-long unix_send(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm)
+long unix_send(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm,
+               struct usock *target)
 {
     if (s->type == SOCK_STREAM)
         return send_stream(f, s, it, flags, scm);
-    return send_record(f, s, it, flags, scm);
+    return send_record(f, s, it, flags, scm, target);
 }
 
 /* Move m's descriptors and credentials to out (unix_lock held). */
@@ -402,6 +426,8 @@ static long recv_record_locked(struct usock *s, struct iov_iter *it, int flags,
     if (m->len > n)
         out->msg_flags |= MSG_TRUNC;
     take_scm_locked(m, out, flags & MSG_PEEK);
+    if (m->from)
+        out->from = *m->from;
     if (!(flags & MSG_PEEK))
         dequeue_locked(s, m, freed);
     return (flags & MSG_TRUNC) ? (long)m->len : (long)n;
@@ -569,7 +595,7 @@ int unix_getsockopt(struct usock *s, int name, void *val, uint32_t *len)
     case SO_TYPE: r = put_int(val, len, s->type); break;
     case SO_DOMAIN: r = put_int(val, len, AF_UNIX); break;
     case SO_PROTOCOL: r = put_int(val, len, 0); break;
-    case SO_ACCEPTCONN: r = put_int(val, len, 0); break;
+    case SO_ACCEPTCONN: r = put_int(val, len, s->listening); break;
     case SO_REUSEADDR: r = put_int(val, len, 0); break;
     case SO_PASSCRED: r = put_int(val, len, s->passcred); break;
     case SO_SNDBUF: r = put_int(val, len, (int)s->sndbuf); break;
@@ -630,8 +656,10 @@ static uint32_t unix_poll(struct file *f, struct poll_table *pt)
         m |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
     if (!list_empty(&s->queue))
         m |= EPOLLIN | EPOLLRDNORM;
-    if (is_conn(s) && !s->peer)
+    if (is_conn(s) && !s->peer && !s->listening)
         m |= EPOLLHUP;
+    if (s->listening && !list_empty(&s->accept_q))
+        m |= EPOLLIN | EPOLLRDNORM;
     struct usock *peer = s->peer;
     if (!peer || peer->dead || room_locked(s, peer) >= s->sndbuf / 4 || !is_conn(s))
         m |= EPOLLOUT | EPOLLWRNORM;
@@ -657,7 +685,7 @@ static long unix_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 
 static long unix_write(struct file *f, struct iov_iter *from, uint64_t *pos)
 {
-    return unix_send(f, f->priv, from, 0, NULL);
+    return unix_send(f, f->priv, from, 0, NULL, NULL);
 }
 
 const struct file_ops unix_file_ops = {

@@ -13,6 +13,14 @@
 #define UNIX_RCV_SHUT  1
 #define UNIX_SEND_SHUT 2
 
+/* A bound name: the sockaddr bytes as getsockname returns them, and the node for paths. */
+struct unix_name {
+    uint32_t len;               /* sizeof(sa_family_t) + bytes of sun_path used (+1 NUL for paths) */
+    char addr[sizeof(uint16_t) + 108 + 1];
+    bool abstract;
+    uint64_t dev, ino;          /* path binds: the S_IFSOCK node's identity */
+};
+
 /* One queued message (a stream write may become several). Owned by the queue it sits on. */
 struct unix_msg {
     struct list_head node;
@@ -20,6 +28,7 @@ struct unix_msg {
     struct file **fds;          /* SCM_RIGHTS: references, or NULL */
     unsigned nfds;
     struct ucred cred;          /* the sender's, always recorded */
+    struct unix_name *from;     /* records: the sender's name (owned), or NULL */
     char data[];
 };
 
@@ -46,10 +55,45 @@ struct usock {
     bool passcred;              /* guarded by unix_lock */
     uint32_t sndbuf, rcvbuf;    /* guarded by unix_lock: as getsockopt reports them */
     struct ucred peercred;      /* guarded by unix_lock: peer's creds at connect time */
+    /* naming and connections (unix_addr.c, unix_conn.c) */
+    struct unix_name *name;     /* guarded by unix_lock: bound name (owned), or NULL */
+    struct list_head bound;     /* guarded by unix_lock: node in the bound list while named */
+    bool listening;             /* guarded by unix_lock */
+    int backlog;                /* guarded by unix_lock */
+    int nr_pending;             /* guarded by unix_lock: embryos in accept_q */
+    struct list_head accept_q;  /* guarded by unix_lock: connected embryos (via pending) */
+    struct list_head pending;   /* guarded by unix_lock: node in the listener's accept_q */
     bool has_peercred;          /* guarded by unix_lock */
 };
 
 extern const struct file_ops unix_file_ops;
+extern struct mutex unix_lock;
+
+/* Take a reference (the caller already holds one, or unix_lock with s reachable). */
+void usock_get(struct usock *s);
+void usock_put(struct usock *s);
+void usock_wake(struct usock *s, bool in, bool out);
+struct usock *usock_new(int type);
+int usock_file(struct usock *s, uint32_t flags, struct file **out) __must_check;
+void current_ucred(struct ucred *uc, bool effective);
+
+/* unix_addr.c: parse a user sockaddr_un (copied in) into a name; -EINVAL/-EFAULT. */
+int unix_name_from_user(uptr_t uaddr, int len, struct unix_name *out) __must_check;
+int unix_bind(struct usock *s, struct unix_name *n) __must_check;
+/* The bound socket with that name (a reference), or -ECONNREFUSED/-ENOENT/-EACCES... */
+int unix_find(const struct unix_name *n, struct usock **out) __must_check;
+/* Unlink s from the bound list; unix_lock held. */
+void unix_unbind_locked(struct usock *s);
+int unix_autobind(struct usock *s) __must_check;
+/* Copy s's own (peer=false) or its peer's name to user memory as getsockname does. */
+int unix_getname(struct usock *s, bool peer, uptr_t uaddr, uptr_t ulen) __must_check;
+
+/* unix_conn.c */
+int unix_listen(struct usock *s, int backlog) __must_check;
+int unix_connect(struct file *f, struct usock *s, struct unix_name *n) __must_check;
+int unix_accept(struct file *f, struct usock *s, uint32_t flags, struct file **out) __must_check;
+/* Drop the embryos of a closing listener; unix_lock held, they are moved to *dropped. */
+void unix_drop_pending_locked(struct usock *s, struct list_head *dropped);
 
 /* The socket behind f, or NULL when f is not a socket. */
 struct usock *unix_from_file(struct file *f);
@@ -67,7 +111,8 @@ struct unix_scm {
 void unix_scm_release(struct unix_scm *scm);
 
 /* Send from it (flags MSG_*); bytes sent or -errno. Takes over scm's fds on success. */
-long unix_send(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm);
+long unix_send(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_scm *scm,
+               struct usock *target);
 
 /* What a receive produced besides the data. */
 struct unix_recv_out {
@@ -76,6 +121,7 @@ struct unix_recv_out {
     unsigned nfds;
     bool has_cred;
     struct ucred cred;
+    struct unix_name from;      /* the sender's name; len 0 when unnamed */
 };
 long unix_recv(struct file *f, struct usock *s, struct iov_iter *it, int flags, struct unix_recv_out *out);
 
