@@ -203,6 +203,7 @@ static void usock_close(struct usock *s)
         list_del(&e->pending);
         usock_close(e);
     }
+    usock_wake(s, true, true);  /* connectors waiting for backlog room */
     usock_put(s);
 }
 
@@ -241,6 +242,12 @@ static int send_state_locked(struct usock *s, size_t need, struct usock *target,
 }
 
 /* Wait (or not) for the sender state to allow a send of need bytes; locks unix_lock on success. */
+/*
+ * Wait (or not) for the sender state to allow a send of need bytes; locks
+ * unix_lock on success. A stream or seqpacket sender waits on its own queue
+ * (the reader wakes its peer); a datagram sender on the receiver's, whose ev
+ * is read under the lock so a wake after the check is never lost.
+ */
 static int send_wait(struct file *f, struct usock *s, size_t need, int flags, struct usock *target,
                      struct usock **peer)
 {
@@ -253,10 +260,15 @@ static int send_wait(struct file *f, struct usock *s, size_t need, int flags, st
                 mutex_unlock(&unix_lock);
             return r;
         }
+        struct usock *w = is_conn(s) ? s : *peer;
+        usock_get(w);
+        if (w != s)
+            seen = atomic_load(&w->ev);
         mutex_unlock(&unix_lock);
-        if ((flags & MSG_DONTWAIT) || (atomic_load(&f->flags) & O_NONBLOCK))
-            return -EAGAIN;
-        int err = wait_event_interruptible(&s->wq, atomic_load(&s->ev) != seen);
+        int err = -EAGAIN;
+        if (!(flags & MSG_DONTWAIT) && !(atomic_load(&f->flags) & O_NONBLOCK))
+            err = wait_event_interruptible(&w->wq, atomic_load(&w->ev) != seen);
+        usock_put(w);
         if (err)
             return err;
     }
@@ -521,8 +533,11 @@ static long recv_once(struct usock *s, struct iov_iter *it, int flags, struct un
     }
     mutex_unlock(&unix_lock);
     free_list(&freed);
-    if (!*wait && r > 0 && !(flags & MSG_PEEK))
+    if (!*wait && r > 0 && !(flags & MSG_PEEK)) {
         wake_writer(s);
+        if (!is_conn(s))
+            usock_wake(s, false, false);   /* datagram senders wait on the receiver */
+    }
     return *wait ? 0 : r;
 }
 

@@ -235,13 +235,33 @@ static void dgram_names(void)
     CHECK(sendto(st, "x", 1, 0, (struct sockaddr *)&a, la), -EOPNOTSUPP, "sendto with an address on a stream socket fails with EOPNOTSUPP");
     CHECK(listen(s1, 1), -EOPNOTSUPP, "listen on a datagram socket fails with EOPNOTSUPP");
     close(st);
+    /* A sender blocked on a full receiver is woken when the receiver reads. */
+    static char blk[4096];
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un ra;
+    socklen_t lr = mkaddr(&ra, "keel-full", true);
+    bind(r, (struct sockaddr *)&ra, lr);
+    long n, sent = 0;
+    while ((n = sendto(s2, blk, sizeof(blk), MSG_DONTWAIT, (struct sockaddr *)&ra, lr)) > 0 && sent < 100000000)
+        sent += n;
+    tap_eq_long(R(n), -EAGAIN, "a full datagram receiver gives EAGAIN to MSG_DONTWAIT");
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(100000);
+        for (int i = 0; i < 4; i++)
+            recv(r, blk, sizeof(blk), 0);
+        _exit(0);
+    }
+    CHECK(sendto(s2, blk, sizeof(blk), 0, (struct sockaddr *)&ra, lr), sizeof(blk), "a blocked datagram sender resumes after the receiver reads");
+    waitpid(pid, NULL, 0);
+    close(r);
     close(s1);
     close(s2);
 }
 
 int main(void)
 {
-    tap_plan(98);
+    tap_plan(100);
     bind_paths();
     autobind_abstract();
     stream_conn(SOCK_STREAM, "stream");
