@@ -308,7 +308,7 @@ long sys_setsockopt(struct sys_call *c)
     int len = (int)c->arg[4], val = 0;
     long r = 0;
     if (level != SOL_SOCKET)
-        r = -ENOPROTOOPT;
+        r = -EOPNOTSUPP;    /* AF_UNIX has no options of its own, as Linux */
     else if (len < (int)sizeof(int))
         r = -EINVAL;
     else if (copy_from_user(&val, uptr(c->arg[3]), sizeof(val)))
