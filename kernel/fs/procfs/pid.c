@@ -264,7 +264,7 @@ static long file_link(struct file *f, char *buf, size_t size, struct file **targ
 {
     long n;
     if (!f->path.dentry) {
-        n = ksnprintf(buf, size, "%s:[%llu]", S_ISFIFO(f->inode->mode) ? "pipe" : "anon_inode",
+        n = ksnprintf(buf, size, "%s:[%llu]", S_ISFIFO(f->inode->mode) ? "pipe" : S_ISSOCK(f->inode->mode) ? "socket" : "anon_inode",
                       (unsigned long long)f->inode->ino);
     } else {
         n = path_to_string_locked(&f->path, &current_fs()->root, buf, size);
