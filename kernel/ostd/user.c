@@ -127,6 +127,8 @@ void fpu_init_cpu(void)
         cpuid(0xd, 0, r);
         uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
         xcr0 = supported & 0x7;                                       /* x87, SSE, AVX */
+        if ((supported & 0xe0) == 0xe0)
+            xcr0 |= 0xe0;                                             /* AVX-512: opmask, ZMM upper halves, ZMM16-31 */
         xsetbv(0, xcr0);
         cpuid(0xd, 0, r);
         fpu_area_size = r[1];
@@ -205,11 +207,39 @@ void fpu_task_switch(struct user_context *prev, struct user_context *next)
     }
 }
 
-int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst)
+uint32_t uctx_fpu_image_size(void)
 {
+    return fpu_area_size;
+}
+
+uint64_t uctx_fpu_xfeatures(void)
+{
+    return xcr0;
+}
+
+int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst, size_t len)
+{
+    if (len > fpu_area_size)
+        return -EINVAL;
     /* SAFETY: uc belongs to the calling task, so its state is either in uc->fpu or in this CPU. */
     fpu_flush_owner(uc);
-    return copy_to_user(dst, uc->fpu, UCTX_FPU_FXSAVE_SIZE);
+    return copy_to_user(dst, uc->fpu, len);
+}
+
+/* MXCSR bits this CPU accepts (MXCSR_MASK from the boot image, 0xffbf if it reported 0). */
+static uint32_t mxcsr_mask(void)
+{
+    uint32_t mask;
+    memcpy(&mask, fpu_init_image + 28, 4);
+    return mask ? mask : 0xffbf;
+}
+
+/* Would (F)XRSTOR of this legacy area fault? Only MXCSR can make it. */
+static bool fxsave_area_ok(const uint8_t *img)
+{
+    uint32_t mxcsr;
+    memcpy(&mxcsr, img + 24, 4);
+    return !(mxcsr & ~mxcsr_mask());
 }
 
 int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src)
@@ -217,23 +247,56 @@ int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src)
     uint8_t img[UCTX_FPU_FXSAVE_SIZE] __attribute__((aligned(16)));
     if (copy_from_user(img, src, sizeof(img)))
         return -EFAULT;
-    uint32_t mask, mxcsr;
-    memcpy(&mask, fpu_init_image + 28, 4);      /* MXCSR_MASK as this CPU reported it */
-    if (!mask)
-        mask = 0xffbf;
-    memcpy(&mxcsr, img + 24, 4);
-    mxcsr &= mask;
-    memcpy(img + 24, &mxcsr, 4);
-    memcpy(img + 28, &mask, 4);
+    if (!fxsave_area_ok(img))
+        return -EINVAL;
     fpu_flush_owner(uc);                        /* the next user entry reloads uc->fpu */
+    if (use_xsave)                              /* every other component starts clean */
+        memcpy(uc->fpu, fpu_init_image, fpu_area_size);
     memcpy(uc->fpu, img, 464);                  /* 464..511 are software-available bytes: keep ours */
     if (use_xsave) {
-        uint64_t bv;                            /* XSTATE_BV: x87 and SSE come from the image */
-        memcpy(&bv, (uint8_t *)uc->fpu + 512, 8);
-        bv |= 3;
+        uint64_t bv = 3;                        /* XSTATE_BV: x87 and SSE come from the image */
         memcpy((uint8_t *)uc->fpu + 512, &bv, 8);
     }
     return 0;
+}
+
+/*
+ * Would XRSTOR (standard form) of this image fault? XSTATE_BV outside XCR0,
+ * a non-zero XCOMP_BV or reserved header byte, or a bad MXCSR all raise #GP.
+ */
+static bool xsave_image_ok(const uint8_t *img)
+{
+    uint64_t hdr[8];
+    memcpy(hdr, img + 512, sizeof(hdr));
+    if (hdr[0] & ~xcr0)
+        return false;
+    for (int i = 1; i < 8; i++)
+        if (hdr[i])
+            return false;
+    return fxsave_area_ok(img);
+}
+
+int uctx_fpu_restore_xsave_from_user(struct user_context *uc, uptr_t src, uint64_t features)
+{
+    if (!use_xsave)
+        return -EINVAL;
+    uint8_t *img = kmalloc(fpu_area_size);
+    if (!img)
+        return -ENOMEM;
+    int err = copy_from_user(img, src, fpu_area_size);
+    if (!err && !xsave_image_ok(img))
+        err = -EINVAL;
+    if (!err) {
+        uint64_t bv;
+        memcpy(&bv, img + 512, 8);
+        bv &= features;                         /* components left out start clean, as XRSTOR's RFBM */
+        memcpy(img + 512, &bv, 8);
+        fpu_flush_owner(uc);                    /* the next user entry reloads uc->fpu */
+        memcpy(img + 464, (uint8_t *)uc->fpu + 464, 48);    /* software-available bytes: keep ours */
+        memcpy(uc->fpu, img, fpu_area_size);
+    }
+    kfree(img);
+    return err;
 }
 
 void uctx_fpu_reset(struct user_context *uc)

@@ -17,6 +17,7 @@
 #include "mm/mm.h"
 #include "fs/vfs.h"
 #include "signal/sigtypes.h"
+#include "signal/signal.h"
 #include "proc/cred.h"
 #include "proc/futex.h"
 
@@ -127,9 +128,6 @@ static void push_strings(struct stack_writer *w, char *const v[], int n, uint64_
 
 struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform; };
 
-/* Smallest alternate stack a signal frame fits in (the frame deliver.c builds plus alignment slack). */
-#define SIGFRAME_MIN (UCTX_FPU_FXSAVE_SIZE + 64 + sizeof(struct k_rt_sigframe) + 32)
-
 /* The auxiliary vector in Linux's order (no AT_SYSINFO_EHDR: Keel has no vDSO yet). */
 static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
 {
@@ -139,7 +137,7 @@ static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
     uint64_t uid = c->uid, euid = c->euid, gid = c->gid, egid = c->egid;
     mutex_unlock(&p->lock);
     uint64_t v[] = {
-        AT_MINSIGSTKSZ, SIGFRAME_MIN, AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_MINSIGSTKSZ, signal_frame_max_size(), AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
         AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
         AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
         AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,

@@ -8,6 +8,7 @@
 #include "proc/process.h"
 #include "syscall/syscall.h"
 #include "signal/sigstate.h"
+#include "signal/fpframe.h"
 
 long sys_rt_sigreturn(struct sys_call *c);
 
@@ -94,14 +95,16 @@ static int setup_frame(struct thread *th, int sig, const struct ksiginfo *info,
         sp = th->sig.ss_sp + th->sig.ss_size;
     else
         sp -= REDZONE;
-    uint64_t fpstate = (sp - UCTX_FPU_FXSAVE_SIZE) & ~63ULL;
+    uint64_t fpstate = (sp - fpframe_size()) & ~63ULL;
     uint64_t frame = ((fpstate - sizeof(struct k_rt_sigframe)) & ~15ULL) - 8;
-    if (uctx_fpu_save_to_user(uc, uptr(fpstate)))
+    if ((switch_stack || on_altstack(th, uc->regs.rsp)) && !on_altstack(th, frame))
+        return -EFAULT;         /* the frame overflows the alternate stack: SIGSEGV, as Linux */
+    if (fpframe_save(uc, fpstate))
         return -EFAULT;
     struct k_rt_sigframe f;
     memset(&f, 0, sizeof(f));
     f.pretcode = ka->restorer;
-    f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+    f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (fpframe_extended() ? UC_FP_XSTATE : 0);
     f.uc.uc_stack = saved;
     fill_mcontext(&f.uc.uc_mcontext, uc, oldmask);
     f.uc.uc_mcontext.fpstate = fpstate;
@@ -260,7 +263,7 @@ long sys_rt_sigreturn(struct sys_call *c)
     struct k_ucontext kuc;
     if (copy_from_user(&kuc, uptr(frame + offsetof(struct k_rt_sigframe, uc)), sizeof(kuc)))
         goto bad;
-    if (kuc.uc_mcontext.fpstate && uctx_fpu_restore_from_user(uc, uptr(kuc.uc_mcontext.fpstate)))
+    if (fpframe_restore(uc, kuc.uc_mcontext.fpstate))
         goto bad;
     restore_regs(uc, &kuc.uc_mcontext);
     sig_set_blocked(th, kuc.uc_sigmask);

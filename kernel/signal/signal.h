@@ -11,6 +11,9 @@
 struct process;
 struct thread;
 
+/* Bytes the largest signal frame needs on a stack (AT_MINSIGSTKSZ, as Linux computes it). */
+uint64_t signal_frame_max_size(void);
+
 /* ---- life cycle (proc/) ---- */
 /* Give init a fresh sighand and signal state. 0 or -ENOMEM. */
 int signal_init_process(struct process *p) __must_check;

@@ -63,19 +63,40 @@ void uctx_copy(struct user_context *dst, const struct user_context *src);
  */
 enum user_exit user_mode_run(struct user_context *uc);
 
-/* Size of the legacy FXSAVE image (x87 + SSE) that signal frames carry. */
-#define UCTX_FPU_FXSAVE_SIZE 512
 /*
- * Write uc's x87/SSE state to user memory in the 512-byte FXSAVE layout
- * (dst 16-byte aligned). Only the task that owns uc may call it. 0 or -EFAULT.
+ * The FPU image a signal frame carries. With XSAVE it is the standard-format
+ * XSAVE area (legacy FXSAVE region, 64-byte header at 512, then the enabled
+ * components); without it the 512-byte FXSAVE image. Bytes 464..511 are
+ * software-available: no restore reads them, so services write their own
+ * data there after saving.
  */
-int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst) __must_check;
+#define UCTX_FPU_FXSAVE_SIZE 512
+/* Bytes in the task FPU image (XSAVE standard size for the enabled features, or 512). */
+uint32_t uctx_fpu_image_size(void);
+/* The XSAVE features enabled for user state (XCR0); 0 when the CPU has no XSAVE. */
+uint64_t uctx_fpu_xfeatures(void);
 /*
- * Load uc's x87/SSE state from a 512-byte FXSAVE image in user memory; MXCSR
- * reserved bits are cleared so the restore can never fault. Only the task
- * that owns uc may call it. 0 or -EFAULT (uc unchanged then).
+ * Write the first len bytes (len <= uctx_fpu_image_size()) of uc's FPU image
+ * to user memory at dst (64-byte aligned by the caller's layout). Only the
+ * task that owns uc may call it. 0, -EINVAL (len too big) or -EFAULT.
+ */
+int uctx_fpu_save_to_user(struct user_context *uc, uptr_t dst, size_t len) __must_check;
+/*
+ * Load uc's x87/SSE state from a 512-byte FXSAVE image in user memory; every
+ * other XSAVE component gets its initial state. Only the task that owns uc
+ * may call it. 0, -EFAULT or -EINVAL (MXCSR sets a bit the CPU rejects); uc
+ * is unchanged on error.
  */
 int uctx_fpu_restore_from_user(struct user_context *uc, uptr_t src) __must_check;
+/*
+ * Load uc's whole FPU state from a uctx_fpu_image_size()-byte XSAVE image in
+ * user memory. Components outside features (or whose XSTATE_BV bit is clear)
+ * get their initial state. The image is validated as XRSTOR would: XSTATE_BV
+ * within uctx_fpu_xfeatures(), XCOMP_BV and the reserved header bytes zero,
+ * MXCSR within the CPU's mask. Only the owner task may call it. 0, -EFAULT,
+ * -ENOMEM, or -EINVAL (bad image, or no XSAVE); uc is unchanged on error.
+ */
+int uctx_fpu_restore_xsave_from_user(struct user_context *uc, uptr_t src, uint64_t features) __must_check;
 /* Give uc the clean initial FPU state (signal handlers start with it). Owner task only. */
 void uctx_fpu_reset(struct user_context *uc);
 
