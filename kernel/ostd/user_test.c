@@ -5,6 +5,7 @@
 #include <ostd/vm_space.h>
 #include <ostd/frame.h>
 #include <ostd/task.h>
+#include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 
@@ -316,4 +317,61 @@ KTEST(user_cmpxchg_u32_swaps_and_faults)
     KT_EQ(ro, -EFAULT);
     KT_EQ(unaligned, -EFAULT);
     KT_EQ(kern, -EFAULT);
+}
+
+/* Put an 8-byte value at UBASE + off; the result is folded into *ok. */
+static void poke64(bool *ok, uint64_t off, uint64_t v)
+{
+    *ok = *ok && copy_to_user(uptr(UBASE + off), &v, 8) == 0;
+}
+
+/* Signal-frame FPU images: save, validated restores (bad header, MXCSR or address refused, uc unchanged). */
+KTEST(user_fpu_image_save_restore_validates)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    struct user_context *uc = uctx_alloc();
+    uint32_t n = uctx_fpu_image_size();
+    uint8_t *img = kzalloc(n), *back = kzalloc(n);
+    ok = ok && uc && img && back && n <= PAGE_SIZE;
+    ok = ok && uctx_fpu_save_to_user(uc, uptr(UBASE), n) == 0 && copy_from_user(img, uptr(UBASE), n) == 0;
+    int too_long = ok ? uctx_fpu_save_to_user(uc, uptr(UBASE), n + 1) : 0;
+    bool xsave = uctx_fpu_xfeatures() != 0;
+    int bad_bv = -EINVAL, bad_xcomp = -EINVAL, fault = -EFAULT, good = 0, bad_mxcsr = 0;
+    bool unchanged = true, edited = true;
+    if (ok && xsave) {
+        poke64(&ok, 512, 1ULL << 62);
+        bad_bv = uctx_fpu_restore_xsave_from_user(uc, uptr(UBASE), ~0ULL);
+        poke64(&ok, 512, 3);
+        poke64(&ok, 520, 1);
+        bad_xcomp = uctx_fpu_restore_xsave_from_user(uc, uptr(UBASE), ~0ULL);
+        fault = uctx_fpu_restore_xsave_from_user(uc, uptr(UBASE + 2 * PAGE_SIZE - 64), ~0ULL);
+        ok = ok && uctx_fpu_save_to_user(uc, uptr(UBASE + PAGE_SIZE), n) == 0 &&
+             copy_from_user(back, uptr(UBASE + PAGE_SIZE), n) == 0;
+        unchanged = memcmp(back, img, 464) == 0 && memcmp(back + 512, img + 512, n - 512) == 0;
+        memset(img + 160, 0x5a, 16);                    /* xmm0 */
+        ok = ok && copy_to_user(uptr(UBASE), img, n) == 0;
+        good = uctx_fpu_restore_xsave_from_user(uc, uptr(UBASE), ~0ULL);
+        ok = ok && uctx_fpu_save_to_user(uc, uptr(UBASE + PAGE_SIZE), n) == 0 &&
+             copy_from_user(back, uptr(UBASE + PAGE_SIZE), n) == 0;
+        edited = memcmp(back + 160, img + 160, 16) == 0;
+    }
+    if (ok) {
+        uint32_t mxcsr = 0xffffffffu;      /* every reserved bit set */
+        ok = copy_to_user(uptr(UBASE + 24), &mxcsr, 4) == 0;
+        bad_mxcsr = uctx_fpu_restore_from_user(uc, uptr(UBASE));
+    }
+    kfree(img);
+    kfree(back);
+    uctx_free(uc);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(too_long, -EINVAL);
+    KT_EQ(bad_bv, -EINVAL);
+    KT_EQ(bad_xcomp, -EINVAL);
+    KT_EQ(fault, -EFAULT);
+    KT_ASSERT(unchanged);
+    KT_EQ(good, 0);
+    KT_ASSERT(edited);
+    KT_EQ(bad_mxcsr, -EINVAL);
 }
