@@ -132,6 +132,13 @@ static bool sleep_waiter(struct futex_waiter *w, uint64_t deadline)
     return timed_out;
 }
 
+static long futex_wait_resume(struct restart_block *rb);
+
+/*
+ * A timed wait interrupted by a signal with no handler (a stop and continue)
+ * resumes through restart_syscall towards the same deadline, as Linux; a
+ * handler makes it EINTR. An untimed wait restarts (SA_RESTART) or is EINTR.
+ */
 static int futex_wait(uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline, bool priv)
 {
     if ((uaddr & 3) || !bitset)
@@ -151,11 +158,19 @@ static int futex_wait(uint64_t uaddr, uint32_t val, uint32_t bitset, uint64_t de
     struct futex_bucket *b = lock_waiter_bucket(&w);
     if (!atomic_load(&w.woken)) {
         list_del(&w.node);
-        /* FIXME: a timed wait interrupted without a handler restarts with its full timeout. */
-        r = timed_out ? -ETIMEDOUT : deadline ? -ERESTARTNOHAND : -ERESTARTSYS;
+        r = timed_out ? -ETIMEDOUT : deadline ? -ERESTART_RESTARTBLOCK : -ERESTARTSYS;
     }
     mutex_unlock(&b->lock);
+    if (r == -ERESTART_RESTARTBLOCK)
+        *signal_restart_block() = (struct restart_block){
+            .fn = futex_wait_resume, .deadline_ns = deadline, .arg = { uaddr, val, bitset, priv },
+        };
     return r;
+}
+
+static long futex_wait_resume(struct restart_block *rb)
+{
+    return futex_wait(rb->arg[0], (uint32_t)rb->arg[1], (uint32_t)rb->arg[2], rb->deadline_ns, rb->arg[3] != 0);
 }
 
 static void lock_two(struct futex_bucket *a, struct futex_bucket *b)

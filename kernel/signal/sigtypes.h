@@ -94,6 +94,7 @@ struct restart_block {
     const void *clock;      /* the sleep's clock (time/clock.h struct kclock) */
     uint64_t deadline_ns;   /* absolute expiry of the sleep on that clock */
     uint64_t rem;           /* user address for the time left, or 0 */
+    uint64_t arg[4];        /* the call's own arguments (poll: fds, nfds; futex: addr, val, bitset, private) */
 };
 
 struct thread_signal {

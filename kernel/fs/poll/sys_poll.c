@@ -10,6 +10,7 @@
 #include "fs/fs_syscalls.h"
 #include "fs/poll/poll.h"
 #include "fs/poll/poll_time.h"
+#include "signal/signal.h"
 
 long sys_poll(struct sys_call *c);
 long sys_ppoll(struct sys_call *c);
@@ -82,11 +83,34 @@ static long poll_common(uptr_t ufds, uint32_t nfds, uint64_t deadline)
     return r;
 }
 
+static long poll_resume(struct restart_block *rb);
+
+/*
+ * poll(2) with a timeout, as Linux: interrupted by a signal without a handler
+ * (a stop and continue) it resumes through restart_syscall towards the same
+ * deadline, not with its whole timeout again; a handler makes it EINTR.
+ */
+static long poll_restartable(uint64_t ufds, uint32_t nfds, uint64_t deadline)
+{
+    long r = poll_common(uptr(ufds), nfds, deadline);
+    if (r != -ERESTARTNOHAND || deadline == POLL_FOREVER)
+        return r;
+    *signal_restart_block() = (struct restart_block){
+        .fn = poll_resume, .deadline_ns = deadline, .arg = { ufds, nfds },
+    };
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_resume(struct restart_block *rb)
+{
+    return poll_restartable(rb->arg[0], (uint32_t)rb->arg[1], rb->deadline_ns);
+}
+
 long sys_poll(struct sys_call *c)
 {
     int ms = (int)c->arg[2];
     uint64_t deadline = ms < 0 ? POLL_FOREVER : clock_monotonic_ns() + (uint64_t)ms * 1000000;
-    return poll_common(uptr(c->arg[0]), (uint32_t)c->arg[1], deadline);   /* nfds is an unsigned int */
+    return poll_restartable(c->arg[0], (uint32_t)c->arg[1], deadline);     /* nfds is an unsigned int */
 }
 
 long sys_ppoll(struct sys_call *c)
