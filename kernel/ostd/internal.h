@@ -37,6 +37,9 @@ void sched_start_bsp(void (*first)(void *), void *arg);
 __noreturn void sched_idle_loop(void);
 void sched_preempt_from_irq(void);
 void sched_tick(void);
+/* The current task enters / has left user mode (user-time accounting); interrupts off. */
+void task_user_enter(void);
+void task_user_leave(void);
 
 /* user.c */
 void user_exit_hook(struct user_context *uc);

@@ -38,6 +38,8 @@ struct task {
     uint64_t sched_word;
     struct waitqueue exit_wq;
     uint64_t runtime_ns, last_start;
+    uint64_t user_ns;             /* time in user mode; written by the task itself, read atomically */
+    uint64_t user_since;          /* monotonic ns of the current user entry, 0 in the kernel; likewise */
     struct ktimer sleep_timer;
 };
 
@@ -66,6 +68,28 @@ uint64_t task_runtime_ns(const struct task *t)
     if (t->on_cpu && t->last_start)
         r += clock_monotonic_ns() - t->last_start;
     return r;
+}
+
+uint64_t task_user_ns(const struct task *t)
+{
+    uint64_t since = __atomic_load_n(&t->user_since, __ATOMIC_ACQUIRE);
+    uint64_t ns = __atomic_load_n(&t->user_ns, __ATOMIC_RELAXED);
+    uint64_t now = clock_monotonic_ns();
+    return ns + (since && now > since ? now - since : 0);
+}
+
+void task_user_enter(void)
+{
+    __atomic_store_n(&this_cpu()->current->user_since, clock_monotonic_ns(), __ATOMIC_RELEASE);
+}
+
+void task_user_leave(void)
+{
+    struct task *t = this_cpu()->current;
+    uint64_t now = clock_monotonic_ns();
+    if (t->user_since && now > t->user_since)
+        __atomic_store_n(&t->user_ns, t->user_ns + (now - t->user_since), __ATOMIC_RELAXED);
+    __atomic_store_n(&t->user_since, 0, __ATOMIC_RELEASE);
 }
 
 void task_set_vm_space(struct vm_space *vs)

@@ -115,6 +115,7 @@ void thread_exit(int wait_status)
     if (last && !p->group_exit)
         p->exit_status = wait_status;
     p->runtime_ns += task_runtime_ns(task_current());
+    p->utime_ns += task_user_ns(task_current());
     p->min_flt += __atomic_load_n(&th->min_flt, __ATOMIC_RELAXED);
     bool exec_waits = p->exec_thread != NULL;
     mutex_unlock(&p->lock);
@@ -183,6 +184,7 @@ void proc_reap_locked(struct process *c)
     list_del(&c->sibling);
     list_del(&c->all_node);
     c->parent->child_runtime_ns += c->runtime_ns + c->child_runtime_ns;
+    c->parent->child_utime_ns += c->utime_ns + c->child_utime_ns;
     c->parent->child_min_flt += c->min_flt + c->child_min_flt;
     c->parent->child_maxrss = MAX(c->parent->child_maxrss, MAX(c->maxrss, c->child_maxrss));
     process_free(c);

@@ -55,6 +55,8 @@ struct process {
     int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children) */
     uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */
     uint64_t child_runtime_ns;      /* of reaped children; guarded by tasklist_lock */
+    uint64_t utime_ns;              /* the user-mode part of runtime_ns; guarded by lock */
+    uint64_t child_utime_ns;        /* the user-mode part of child_runtime_ns; guarded by tasklist_lock */
     uint64_t min_flt;               /* page faults of exited threads; guarded by lock */
     uint64_t maxrss;                /* peak resident pages of address spaces left (exec, exit); guarded by lock */
     uint64_t child_min_flt;         /* of reaped children (and theirs); guarded by tasklist_lock */
@@ -102,6 +104,8 @@ static inline uint64_t proc_rlimit(struct process *p, unsigned res)
 
 /* CPU time of p: its exited threads plus the live ones (takes p->lock). */
 uint64_t proc_cpu_ns(struct process *p);
+/* The same, total and user-mode part (system = total - user); p->lock held. */
+void proc_cpu_times_locked(struct process *p, uint64_t *total, uint64_t *user);
 
 /* The thread of the calling task (NULL for pure kernel tasks). */
 struct thread *thread_current(void);

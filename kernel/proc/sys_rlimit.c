@@ -80,16 +80,26 @@ long sys_setrlimit(struct sys_call *c)
     return do_prlimit(0, (unsigned)c->arg[0], c->arg[1], 0);
 }
 
-uint64_t proc_cpu_ns(struct process *p)
+void proc_cpu_times_locked(struct process *p, uint64_t *total, uint64_t *user)
 {
-    mutex_lock(&p->lock);
-    uint64_t ns = p->runtime_ns;
+    uint64_t ns = p->runtime_ns, u = p->utime_ns;
     struct list_head *l;
     list_for_each(l, &p->threads) {
         struct thread *th = list_entry(l, struct thread, node);
-        if (th->task)
+        if (th->task) {
             ns += task_runtime_ns(th->task);
+            u += task_user_ns(th->task);
+        }
     }
+    *total = ns;
+    *user = MIN(u, ns);     /* the two are read at slightly different moments */
+}
+
+uint64_t proc_cpu_ns(struct process *p)
+{
+    uint64_t ns, u;
+    mutex_lock(&p->lock);
+    proc_cpu_times_locked(p, &ns, &u);
     mutex_unlock(&p->lock);
     return ns;
 }
@@ -115,31 +125,45 @@ static void proc_mem_usage(struct process *p, uint64_t *min_flt, uint64_t *maxrs
     *maxrss_pages = rss;
 }
 
-static uint64_t children_runtime_ns(struct process *p)
+static void proc_times(struct process *p, uint64_t *total, uint64_t *user)
+{
+    mutex_lock(&p->lock);
+    proc_cpu_times_locked(p, total, user);
+    mutex_unlock(&p->lock);
+}
+
+/* CPU time of p's reaped children (and theirs): total and user-mode part. */
+static void children_times(struct process *p, uint64_t *total, uint64_t *user)
 {
     mutex_lock(&tasklist_lock);
-    uint64_t ns = p->child_runtime_ns;
+    *total = p->child_runtime_ns;
+    *user = MIN(p->child_utime_ns, *total);
     mutex_unlock(&tasklist_lock);
-    return ns;
+}
+
+static struct k_timeval ns_to_timeval(uint64_t ns)
+{
+    return (struct k_timeval){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000) };
 }
 
 long sys_getrusage(struct sys_call *c)
 {
     int who = (int)c->arg[0];
     struct process *p = current_proc();
-    uint64_t ns, flt = 0, rss = 0;
+    uint64_t ns, user, flt = 0, rss = 0;
     if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
         proc_mem_usage(p, &flt, &rss);
     if (who == RUSAGE_SELF) {
-        ns = proc_cpu_ns(p);
+        proc_times(p, &ns, &user);
     } else if (who == RUSAGE_CHILDREN) {
-        ns = children_runtime_ns(p);
+        children_times(p, &ns, &user);
         mutex_lock(&tasklist_lock);
         flt = p->child_min_flt;
         rss = p->child_maxrss;
         mutex_unlock(&tasklist_lock);
     } else if (who == RUSAGE_THREAD) {
         ns = task_runtime_ns(task_current());
+        user = MIN(task_user_ns(task_current()), ns);
         flt = __atomic_load_n(&thread_current()->min_flt, __ATOMIC_RELAXED);
     } else {
         return -EINVAL;
@@ -148,21 +172,21 @@ long sys_getrusage(struct sys_call *c)
     memset(&ru, 0, sizeof(ru));
     ru.ru_maxrss = (int64_t)(rss * (PAGE_SIZE / 1024));
     ru.ru_minflt = (int64_t)flt;   /* ru_majflt stays 0: no fault waits for I/O (file pages come from memory) */
-    /*
-     * FIXME: user and system time are not told apart (the framework's task
-     * runtime is one counter, not split at user/kernel entry); all of it is user time.
-     */
-    ru.ru_utime.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
-    ru.ru_utime.tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
+    ru.ru_utime = ns_to_timeval(user);
+    ru.ru_stime = ns_to_timeval(ns - user);
     return copy_to_user(uptr(c->arg[1]), &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 long sys_times(struct sys_call *c)
 {
     struct process *p = current_proc();
+    uint64_t ns, user, cns, cuser;
+    proc_times(p, &ns, &user);
+    children_times(p, &cns, &cuser);
+    const uint64_t tick = NSEC_PER_SEC / USER_HZ;
     struct k_tms t = {
-        .tms_utime = (int64_t)(proc_cpu_ns(p) / (NSEC_PER_SEC / USER_HZ)),
-        .tms_cutime = (int64_t)(children_runtime_ns(p) / (NSEC_PER_SEC / USER_HZ)),
+        .tms_utime = (int64_t)(user / tick), .tms_stime = (int64_t)((ns - user) / tick),
+        .tms_cutime = (int64_t)(cuser / tick), .tms_cstime = (int64_t)((cns - cuser) / tick),
     };
     if (c->arg[0] && copy_to_user(uptr(c->arg[0]), &t, sizeof(t)))
         return -EFAULT;

@@ -23,7 +23,7 @@ struct wait_req {
     /* results */
     int pid, status;
     int code;                   /* CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED */
-    uint64_t runtime_ns;
+    uint64_t runtime_ns, utime_ns;     /* the child's CPU time and its user-mode part */
 };
 
 /* Report an unreported stop or continue of a live child; tasklist_lock held. */
@@ -44,6 +44,7 @@ static bool take_stop_report_locked(struct process *c, struct wait_req *w)
     }
     w->pid = c->pid;
     w->runtime_ns = c->runtime_ns;
+    w->utime_ns = c->utime_ns;
     return true;
 }
 
@@ -80,6 +81,7 @@ static int scan_children(struct process *p, struct wait_req *w)
         w->status = c->exit_status;
         w->code = (c->exit_status & 0x7f) == 0 ? CLD_EXITED : (c->exit_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
         w->runtime_ns = c->runtime_ns;
+        w->utime_ns = c->utime_ns;
         if (!(w->options & WNOWAIT))
             proc_reap_locked(c);
         r = 1;
@@ -105,11 +107,14 @@ static int do_wait(struct wait_req *w)
     }
 }
 
-static void fill_rusage(struct k_rusage *ru, uint64_t runtime_ns)
+static void fill_rusage(struct k_rusage *ru, const struct wait_req *w)
 {
     memset(ru, 0, sizeof(*ru));
-    ru->ru_utime.tv_sec = (int64_t)(runtime_ns / 1000000000ULL);
-    ru->ru_utime.tv_usec = (int64_t)(runtime_ns % 1000000000ULL / 1000);
+    uint64_t user = MIN(w->utime_ns, w->runtime_ns), sys = w->runtime_ns - user;
+    ru->ru_utime.tv_sec = (int64_t)(user / 1000000000ULL);
+    ru->ru_utime.tv_usec = (int64_t)(user % 1000000000ULL / 1000);
+    ru->ru_stime.tv_sec = (int64_t)(sys / 1000000000ULL);
+    ru->ru_stime.tv_usec = (int64_t)(sys % 1000000000ULL / 1000);
 }
 
 long sys_wait4(struct sys_call *c)
@@ -133,7 +138,7 @@ long sys_wait4(struct sys_call *c)
     if (c->arg[1] && copy_to_user(uptr(c->arg[1]), &w.status, sizeof(int)))
         return -EFAULT;
     struct k_rusage ru;
-    fill_rusage(&ru, w.runtime_ns);
+    fill_rusage(&ru, &w);
     if (c->arg[3] && copy_to_user(uptr(c->arg[3]), &ru, sizeof(ru)))
         return -EFAULT;
     return r;
@@ -190,7 +195,7 @@ long sys_waitid(struct sys_call *c)
     if (c->arg[2] && copy_to_user(uptr(c->arg[2]), &info, sizeof(info)))
         return -EFAULT;
     struct k_rusage ru;
-    fill_rusage(&ru, w.runtime_ns);
+    fill_rusage(&ru, &w);
     if (c->arg[4] && copy_to_user(uptr(c->arg[4]), &ru, sizeof(ru)))
         return -EFAULT;
     return 0;

@@ -23,7 +23,7 @@ struct pinfo {
     int pid, ppid, pgid, sid, nr_threads, exit_signal, nice;
     char comm[16];
     char state;
-    uint64_t start_ticks, locked, runtime_ns;
+    uint64_t start_ticks, locked, runtime_ns, utime_ns, child_runtime_ns, child_utime_ns;
     struct mm_usage mu;
     uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
     unsigned fd_max;
@@ -48,7 +48,9 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     pi->start_ticks = ns_to_ticks(p->start_ns);
     mm_get_usage(p->mm, &pi->mu);
     pi->locked = p->mm ? mm_locked_bytes(p->mm) : 0;
-    pi->runtime_ns = p->runtime_ns;
+    proc_cpu_times_locked(p, &pi->runtime_ns, &pi->utime_ns);
+    pi->child_runtime_ns = p->child_runtime_ns;     /* proc_lock holds tasklist_lock too */
+    pi->child_utime_ns = MIN(p->child_utime_ns, p->child_runtime_ns);
     if (p->cred) {
         const struct cred *c = p->cred;
         pi->uid = c->uid, pi->euid = c->euid, pi->suid = c->suid, pi->fsuid = c->fsuid;
@@ -59,20 +61,19 @@ static int pinfo_get(int64_t pid, struct pinfo *pi)
     return 0;
 }
 
-/*
- * FIXME: rss counts mapped virtual pages, not resident ones; the framework does not
- * split user and system time, so all CPU time is reported as utime (as getrusage does).
- */
+/* FIXME: rss counts mapped virtual pages, not resident ones. */
 static int show_stat(struct pbuf *b, const struct inode *ino)
 {
     struct pinfo pi;
     int r = pinfo_get(ino->fs_id, &pi);
     if (r)
         return r;
-    uint64_t t = ns_to_ticks(pi.runtime_ns);
-    pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu 0 0 %d %d %d 0 %llu %llu %llu ",
+    uint64_t ut = ns_to_ticks(pi.utime_ns), st = ns_to_ticks(pi.runtime_ns - pi.utime_ns);
+    uint64_t cut = ns_to_ticks(pi.child_utime_ns), cst = ns_to_ticks(pi.child_runtime_ns - pi.child_utime_ns);
+    pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 %llu %llu %llu %llu %d %d %d 0 %llu %llu %llu ",
               pi.pid, pi.comm, pi.state, pi.ppid, pi.pgid, pi.sid, 0x400000u,
-              (unsigned long long)t, 0ULL, 20 + pi.nice, pi.nice, pi.nr_threads,
+              (unsigned long long)ut, (unsigned long long)st, (unsigned long long)cut,
+              (unsigned long long)cst, 20 + pi.nice, pi.nice, pi.nr_threads,
               (unsigned long long)pi.start_ticks, (unsigned long long)pi.mu.size,
               (unsigned long long)(pi.mu.rss / 4096));
     pb_printf(b, "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
