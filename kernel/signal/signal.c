@@ -6,6 +6,7 @@
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 #include <uapi/sched.h>
+#include <uapi/time.h>
 #include "proc/process.h"
 #include "proc/cred.h"
 #include "signal/sigstate.h"
@@ -394,9 +395,13 @@ bool signal_parent_exit_locked(struct process *p)
     }
     int st = p->exit_status;
     bool killed = (st & 0x7f) != 0;
+    /* Every thread has exited and folded its CPU time into p, so these are final. */
+    const uint64_t tick = NSEC_PER_SEC / USER_HZ;
+    uint64_t user = MIN(p->utime_ns, p->runtime_ns);
     struct ksiginfo si = { .signo = sig, .pid = p->pid, .uid = p->cred ? p->cred->uid : 0,
                            .code = killed ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED,
-                           .status = killed ? (st & 0x7f) : (st >> 8) & 0xff };
+                           .status = killed ? (st & 0x7f) : (st >> 8) & 0xff,
+                           .utime = (int64_t)(user / tick), .stime = (int64_t)((p->runtime_ns - user) / tick) };
     if (sig_valid(sig))
         signal_send_proc_locked(parent, &si);
     return autoreap;
@@ -533,6 +538,8 @@ void ksiginfo_to_user(struct k_siginfo *out, const struct ksiginfo *in)
     out->u.kill.uid = in->uid;
     if (in->signo == SIGCHLD && in->code > 0) {
         out->u.chld.status = in->status;
+        out->u.chld.utime = in->utime;
+        out->u.chld.stime = in->stime;
         return;
     }
     out->u.kill.value = in->value;

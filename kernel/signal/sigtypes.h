@@ -22,6 +22,7 @@ struct ksiginfo {
     bool fault;                 /* addr is si_addr (faults) instead of pid/uid */
     uint64_t addr;
     uint64_t value;             /* si_value (rt_sigqueueinfo), raw bytes 24..31 */
+    int64_t utime, stime;       /* SIGCHLD at exit: the child's CPU time in clock ticks */
 };
 
 struct posix_timer;

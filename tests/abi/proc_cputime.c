@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // ABI suite: user vs system CPU time in getrusage, wait4, times() and /proc/<pid>/stat.
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,30 @@ static void test_children(void)
     close(p[1]);
 }
 
+/* SIGCHLD for an exited child carries its CPU time in clock ticks. */
+static void test_sigchld_times(void)
+{
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        busy_user(BUSY_MS);
+        _exit(0);
+    }
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    struct timespec limit = { 30, 0 };
+    int sig = sigtimedwait(&set, &si, &limit);
+    int st;
+    waitpid(pid, &st, 0);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!tap_ok(sig == SIGCHLD && si.si_pid == pid && si.si_code == CLD_EXITED && si.si_utime >= BUSY_MS / 80 &&
+                si.si_utime > si.si_stime, "SIGCHLD at exit carries the child's si_utime (ticks), more than si_stime"))
+        tap_diag_long("si_utime ticks vs si_stime", (long)si.si_utime, (long)si.si_stime);
+}
+
 static void test_errors(void)
 {
     struct rusage ru;
@@ -164,11 +189,12 @@ static void test_errors(void)
 
 int main(void)
 {
-    tap_plan(12);
+    tap_plan(13);
     mount("proc", "/proc", "proc", 0, NULL);
     test_self();
     test_proc_stat();
     test_children();
+    test_sigchld_times();
     test_errors();
     tap_finish();
 }
