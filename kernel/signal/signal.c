@@ -375,6 +375,7 @@ void sig_notify_parent_locked(struct process *p, int why, int sig)
     wq_wake_all(&parent->child_wq);
     if (sig_action_get(parent, SIGCHLD).flags & SA_NOCLDSTOP)
         return;
+    /* FIXME: si_utime/si_stime stay 0 here (Linux gives the child's CPU time so far). */
     struct ksiginfo si = { .signo = SIGCHLD, .code = why, .pid = p->pid,
                            .uid = p->cred ? p->cred->uid : 0, .status = sig };
     signal_send_proc_locked(parent, &si);
