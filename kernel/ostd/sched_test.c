@@ -238,6 +238,7 @@ KTEST(sched_identity_and_accounting)
     uint64_t r2 = task_runtime_ns(me);
     KT_ASSERT(r1 - r0 >= 10 * MS);
     KT_ASSERT(r2 - r1 < 25 * MS);
+    KT_EQ(task_user_ns(me), 0);  /* a kernel task never enters user mode: all of it is system time */
 }
 
 static void exit_early_fn(void *arg)
