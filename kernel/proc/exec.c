@@ -19,6 +19,7 @@
 #include "signal/sigtypes.h"
 #include "proc/cred.h"
 #include "proc/futex.h"
+#include "vdso/vdso.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
 #define STACK_BOTTOM  (STACK_TOP - (8UL << 20))  /* ELF segments must end below this */
@@ -125,12 +126,12 @@ static void push_strings(struct stack_writer *w, char *const v[], int n, uint64_
         addrs[i] = push_bytes(w, v[i], strlen(v[i]) + 1);
 }
 
-struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform; };
+struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform, vdso; };
 
 /* Smallest alternate stack a signal frame fits in (the frame deliver.c builds plus alignment slack). */
 #define SIGFRAME_MIN (UCTX_FPU_FXSAVE_SIZE + 64 + sizeof(struct k_rt_sigframe) + 32)
 
-/* The auxiliary vector in Linux's order (no AT_SYSINFO_EHDR: Keel has no vDSO yet). */
+/* The auxiliary vector in Linux's order. */
 static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
 {
     struct process *p = current_proc();
@@ -139,7 +140,7 @@ static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
     uint64_t uid = c->uid, euid = c->euid, gid = c->gid, egid = c->egid;
     mutex_unlock(&p->lock);
     uint64_t v[] = {
-        AT_MINSIGSTKSZ, SIGFRAME_MIN, AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_SYSINFO_EHDR, a->vdso, AT_MINSIGSTKSZ, SIGFRAME_MIN, AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
         AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
         AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
         AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
@@ -240,9 +241,13 @@ static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_p
         r = map_stack(mm);
     if (!r && prog->interp.data)
         r = load_interp(mm, &prog->interp, &prog->interp_info, &ibias);
+    uint64_t vdso = 0;
+    if (!r)
+        r = vdso_map(mm, &vdso);
     if (r)
         return r;
     struct auxv_in a = {
+        .vdso = vdso,
         .phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0,
         .phnum = info->ehdr.e_phnum,
         .entry = info->ehdr.e_entry + bias,
