@@ -20,7 +20,7 @@ void aslr_draw(struct aslr_offsets *o, unsigned pers)
     int level = aslr_level();
     if (level == 0 || (pers & ADDR_NO_RANDOMIZE))
         return;
-    uint64_t r[5];
+    uint64_t r[6];
     struct crng_stream s;
     crng_stream_init(&s);
     crng_stream_read(&s, r, sizeof(r));
@@ -30,4 +30,5 @@ void aslr_draw(struct aslr_offsets *o, unsigned pers)
     o->pie = pages(r[2], 28);
     o->brk = level > 1 ? pages(r[3], 13) : 0;
     o->stack_sub = r[4] % 8192;
+    o->vdso = r[5];
 }

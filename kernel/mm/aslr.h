@@ -21,6 +21,7 @@ struct aslr_offsets {
     uint64_t pie;       /* above the default PIE base: up to 1 TiB (28 bits of pages) */
     uint64_t brk;       /* after the end of the program: up to 32 MiB (level 2 only) */
     uint64_t stack_sub; /* bytes below the argument strings, < 8 KiB (the sub-page part) */
+    uint64_t vdso;      /* a random number placing the vDSO above the stack (vdso_map) */
 };
 
 #define ASLR_STACK_MAX (1ULL << (22 + 12))

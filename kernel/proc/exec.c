@@ -263,7 +263,7 @@ static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_p
         r = load_interp(mm, &prog->interp, &prog->interp_info, &ibias);
     uint64_t vdso = 0;
     if (!r)
-        r = vdso_map(mm, &vdso);
+        r = vdso_map(mm, STACK_TOP - o.stack, o.vdso, &vdso);
     if (r)
         return r;
     struct auxv_in a = {

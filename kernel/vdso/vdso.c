@@ -3,6 +3,7 @@
 #include <ostd/frame.h>
 #include <ostd/vvar.h>
 #include <ostd/sync.h>
+#include <ostd/vm_space.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/mman.h>
@@ -73,14 +74,29 @@ static struct vma *special_vma(struct anon_shared *s, uint64_t start, uint64_t p
     return v;
 }
 
-int vdso_map(struct mm *mm, uint64_t *ehdr)
+#define BLOCK (2ULL << 20)
+
+/* Where above stack_top the mapping may go (see vdso_map), or 0. mm->lock held. */
+static uint64_t above_stack_locked(struct mm *mm, uint64_t stack_top, uint64_t rnd, uint64_t len)
+{
+    uint64_t end = MIN(ALIGN_UP(stack_top + len, BLOCK), VM_USER_TOP);
+    if (end < stack_top + len)
+        return 0;
+    uint64_t at = stack_top + (rnd % (((end - len - stack_top) >> PAGE_SHIFT) + 1)) * PAGE_SIZE;
+    return mm_range_free_locked(mm, at, at + len) ? at : 0;
+}
+
+int vdso_map(struct mm *mm, uint64_t stack_top, uint64_t rnd, uint64_t *ehdr)
 {
     struct anon_shared *s = get_obj();
     if (!s)
         return -ENOMEM;
     int r = -ENOMEM;
     mutex_lock(&mm->lock);
-    uint64_t at = mm_find_gap_locked(mm, vdso_total_pages() << PAGE_SHIFT, 0);
+    uint64_t len = vdso_total_pages() << PAGE_SHIFT;
+    uint64_t at = above_stack_locked(mm, stack_top, rnd, len);
+    if (!at)
+        at = mm_find_gap_locked(mm, len, 0);
     struct vma *vv = at ? special_vma(s, at, 1, 0, PROT_READ, VMA_VVAR) : NULL;
     struct vma *vd = vv ? special_vma(s, at + PAGE_SIZE, image_pages(), 1, PROT_READ | PROT_EXEC, VMA_VDSO) : NULL;
     if (vd) {

@@ -9,10 +9,12 @@ struct mm;
 
 /*
  * Map [vvar] (one read-only page) and right above it [vdso] (read+exec) in
- * mm, at a free place of the top-down mmap area (exec, before the program
- * runs). *ehdr is the vDSO's ELF header (AT_SYSINFO_EHDR). 0 or -ENOMEM.
+ * mm (exec, before the program runs). As Linux, they go above the stack
+ * top, at a page chosen by rnd within the 2 MiB block the stack top ends
+ * in, when the (randomised) stack leaves room there; else at the top of the
+ * mmap area. *ehdr is the vDSO's ELF header (AT_SYSINFO_EHDR). 0 or -ENOMEM.
  */
-int vdso_map(struct mm *mm, uint64_t *ehdr) __must_check;
+int vdso_map(struct mm *mm, uint64_t stack_top, uint64_t rnd, uint64_t *ehdr) __must_check;
 /* Pages of the vvar + vDSO mapping. */
 uint64_t vdso_total_pages(void);
 
