@@ -23,17 +23,21 @@ KASFLAGS   := -Ikernel/ostd/arch/x86_64 -D__ASSEMBLY__
 
 FW_C     := $(shell find kernel/ostd -name '*.c' ! -name '*_test.c' | sort)
 FW_S     := $(shell find kernel/ostd -name '*.S' | sort)
-SVC_C    := $(shell find kernel -path kernel/ostd -prune -o -path kernel/tools -prune -o -name '*.c' ! -name '*_test.c' -print | sort)
-TEST_C   := $(shell find kernel -path kernel/tools -prune -o -name '*_test.c' -print | sort)
+# kernel/vdso/user is the vDSO: user code built by kernel/vdso/user/vdso.mk, not part of the kernel.
+SVC_C    := $(shell find kernel -path kernel/ostd -prune -o -path kernel/tools -prune -o -path kernel/vdso/user -prune -o -name '*.c' ! -name '*_test.c' -print | sort)
+TEST_C   := $(shell find kernel -path kernel/tools -prune -o -path kernel/vdso/user -prune -o -name '*_test.c' -print | sort)
 
 # Objects for a variant ($1 = object dir, $2 = extra .c files)
-kobjs = $(patsubst %.c,$(1)/%.o,$(FW_C) $(SVC_C) $(2)) $(patsubst %.S,$(1)/%.o,$(FW_S)) $(1)/gen/syscall_table.o
+kobjs = $(patsubst %.c,$(1)/%.o,$(FW_C) $(SVC_C) $(2)) $(patsubst %.S,$(1)/%.o,$(FW_S)) $(1)/gen/syscall_table.o \
+    $(1)/gen/vdso_image.o
 
 KOBJS     := $(call kobjs,$(KBUILD)/obj,)
 KTOBJS    := $(call kobjs,$(KBUILD)/ktest-obj,$(TEST_C))
 # The profiling kernel (CONFIG_PROFILE: timer-tick samples, flat profile at power-off).
 KPOBJS    := $(call kobjs,$(KBUILD)/profile-obj,)
 LDSCRIPT  := kernel/ostd/arch/x86_64/linker.ld
+
+include kernel/vdso/user/vdso.mk
 
 $(GEN)/syscall_table.c $(GEN)/uapi/syscall_nr.h: kernel/syscall/syscall.tbl kernel/tools/gen_syscalls.py
 	@mkdir -p $(GEN)
@@ -53,6 +57,9 @@ $(1)/kernel/%.o: kernel/%.c $(GEN)/uapi/syscall_nr.h
 	@echo "  CC [svc] $$<"
 	$(Q)$(KCC) $(SVC_CFLAGS) $(2) -c $$< -o $$@
 $(1)/gen/syscall_table.o: $(GEN)/syscall_table.c
+	@mkdir -p $$(dir $$@)
+	$(Q)$(KCC) $(SVC_CFLAGS) $(2) -c $$< -o $$@
+$(1)/gen/vdso_image.o: $(GEN)/vdso_image.c
 	@mkdir -p $$(dir $$@)
 	$(Q)$(KCC) $(SVC_CFLAGS) $(2) -c $$< -o $$@
 endef

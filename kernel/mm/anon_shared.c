@@ -4,6 +4,7 @@
 #include <ostd/heap.h>
 #include <ostd/sync.h>
 #include <lib/string.h>
+#include <uapi/errno.h>
 #include "mm/mm.h"
 
 struct anon_shared {
@@ -70,4 +71,16 @@ struct frame *anon_shared_page(struct anon_shared *s, uint64_t idx)
 out:
     mutex_unlock(&s->lock);
     return f;
+}
+
+int anon_shared_set_page(struct anon_shared *s, uint64_t idx, struct frame *f)
+{
+    mutex_lock(&s->lock);
+    int r = idx < s->npages && !s->pages[idx] ? 0 : -EINVAL;
+    if (!r) {
+        frame_get(f);
+        s->pages[idx] = f;
+    }
+    mutex_unlock(&s->lock);
+    return r;
 }

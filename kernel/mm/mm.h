@@ -21,6 +21,8 @@ enum {
     VMA_LOCKONFAULT = 64, /* mlock2(MLOCK_ONFAULT) / mlockall(MCL_ONFAULT): not populated up front */
     VMA_DONTFORK  = 128, /* MADV_DONTFORK: a forked child does not get this mapping */
     VMA_WIPEONFORK = 256, /* MADV_WIPEONFORK: a forked child gets it zero-filled */
+    VMA_VDSO      = 512, /* the vDSO's code ([vdso]): shared frames of the kernel's image; mremap may not grow it */
+    VMA_VVAR      = 1024, /* the vDSO's data page ([vvar]): the framework's vvar frame, read-only */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
@@ -122,5 +124,7 @@ void anon_shared_get(struct anon_shared *s);
 void anon_shared_put(struct anon_shared *s);
 /* The frame at page index idx (allocated zeroed on first use), a new reference; NULL on OOM. */
 struct frame *anon_shared_page(struct anon_shared *s, uint64_t idx) __must_check;
+/* Put frame f (a new reference) at page index idx < the object's size, e.g. the vDSO's pages; 0 or -EINVAL. */
+int anon_shared_set_page(struct anon_shared *s, uint64_t idx, struct frame *f) __must_check;
 
 #endif

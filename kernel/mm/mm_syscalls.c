@@ -300,6 +300,8 @@ static long mremap_locked(struct mm *mm, uint64_t old, uint64_t old_len, uint64_
     struct vma *v = vma_find_locked(mm, old);
     if (!v || v->start > old || old + old_len > v->end)
         return -EFAULT;
+    if ((v->flags & (VMA_VDSO | VMA_VVAR)) && new_len > old_len)
+        return -EFAULT;   /* as Linux's VM_DONTEXPAND: the vDSO's object has no more pages to show */
     if (new_len > old_len && mm_may_expand_locked(mm, new_len - old_len, v->prot, v->flags, 0, 0))
         return -ENOMEM;
     if (flags & MREMAP_FIXED) {

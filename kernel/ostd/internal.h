@@ -74,6 +74,10 @@ extern unsigned ncpus_found;
 void tsc_calibrate(void);
 uint64_t tsc_to_ns(uint64_t tsc);
 extern uint64_t tsc_khz;
+/* vvar.c: the vDSO data page */
+void vvar_init(uint64_t tsc_base, uint64_t mult, unsigned shift, uint64_t tick_ns);
+void vvar_init_cpu(void);
+void vvar_set_realtime_offset(int64_t off);
 
 /* trap.c (called from entry.S) */
 void trap_kernel(struct user_regs *f);

@@ -40,7 +40,9 @@ uint64_t clock_realtime_ns(void)
 void clock_set_realtime_ns(uint64_t ns)
 {
     unsigned long f = spin_lock_irqsave(&rt_lock);
-    __atomic_store_n(&realtime_offset_ns, (int64_t)(ns - clock_monotonic_ns()), __ATOMIC_RELAXED);
+    int64_t off = (int64_t)(ns - clock_monotonic_ns());
+    __atomic_store_n(&realtime_offset_ns, off, __ATOMIC_RELAXED);
+    vvar_set_realtime_offset(off);
     spin_unlock_irqrestore(&rt_lock, f);
 }
 
@@ -157,12 +159,17 @@ static void apic_timer_start(void)
 
 void timer_init_bsp(void)
 {
+    vvar_init(tsc_boot, tsc_mult, 32, NSEC_PER_SEC / TICK_HZ);
     rtc_read_boot_time();
     trap_set_irq_handler(TIMER_VECTOR, timer_irq, NULL);
     apic_timer_start();
 }
 
-void timer_init_ap(void) { apic_timer_start(); }
+void timer_init_ap(void)
+{
+    vvar_init_cpu();
+    apic_timer_start();
+}
 
 void ktimer_init(struct ktimer *t, void (*fn)(void *), void *arg)
 {

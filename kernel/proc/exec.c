@@ -20,9 +20,11 @@
 #include "signal/signal.h"
 #include "proc/cred.h"
 #include "proc/futex.h"
+#include "vdso/vdso.h"
+#include "mm/aslr.h"
 
 #define STACK_TOP     0x00007ffffffff000ULL
-#define STACK_BOTTOM  (STACK_TOP - (8UL << 20))  /* ELF segments must end below this */
+#define STACK_BOTTOM  (STACK_TOP - ASLR_STACK_MAX - (8UL << 20))  /* ELF segments must end below this */
 #define STACK_INIT    (128UL << 10)             /* initial stack VMA; it grows down on demand up to RLIMIT_STACK */
 #define STACK_EXPAND  (128UL << 10)             /* Linux leaves this much mapped below the initial frame */
 #define PIE_BASE      0x0000555555554000ULL
@@ -92,9 +94,9 @@ static int load_segments(struct mm *mm, const struct exec_image *img, const stru
     return 0;
 }
 
-static int map_stack(struct mm *mm)
+static int map_stack(struct mm *mm, uint64_t top)
 {
-    return mm_map_anon(mm, STACK_TOP - STACK_INIT, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
+    return mm_map_anon(mm, top - STACK_INIT, top, PROT_READ | PROT_WRITE, VMA_STACK | VMA_GROWSDOWN);
 }
 
 /* A downward-growing writer onto the new user stack. */
@@ -126,9 +128,9 @@ static void push_strings(struct stack_writer *w, char *const v[], int n, uint64_
         addrs[i] = push_bytes(w, v[i], strlen(v[i]) + 1);
 }
 
-struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform; };
+struct auxv_in { uint64_t phdr, phnum, entry, base, start, execfn, random, platform, vdso; };
 
-/* The auxiliary vector in Linux's order (no AT_SYSINFO_EHDR: Keel has no vDSO yet). */
+/* The auxiliary vector in Linux's order. */
 static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
 {
     struct process *p = current_proc();
@@ -137,7 +139,7 @@ static size_t fill_auxv(uint64_t *aux, const struct auxv_in *a)
     uint64_t uid = c->uid, euid = c->euid, gid = c->gid, egid = c->egid;
     mutex_unlock(&p->lock);
     uint64_t v[] = {
-        AT_MINSIGSTKSZ, signal_frame_max_size(), AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+        AT_SYSINFO_EHDR, a->vdso, AT_MINSIGSTKSZ, signal_frame_max_size(), AT_HWCAP, cpu_hwcap(), AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
         AT_PHDR, a->phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, a->phnum,
         AT_BASE, a->base, AT_FLAGS, 0, AT_ENTRY, a->entry,
         AT_UID, uid, AT_EUID, euid, AT_GID, gid, AT_EGID, egid,
@@ -177,7 +179,7 @@ static void push_vector(struct stack_writer *w, const struct auxv_in *a, int arg
  * argc, argv[], NULL, envp[], NULL, auxv, with rsp 16-byte aligned at argc.
  */
 static int build_stack(struct user_context *uc, const struct exec_image *img, struct auxv_in *a,
-                       char *const argv[], char *const envp[])
+                       char *const argv[], char *const envp[], const struct aslr_offsets *o)
 {
     size_t bytes = 0;
     int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
@@ -187,11 +189,12 @@ static int build_stack(struct user_context *uc, const struct exec_image *img, st
     if (!argvp)
         return -ENOMEM;
     uint64_t *envpp = argvp + argc + 1;
-    struct stack_writer w = { .sp = STACK_TOP - 8, .floor = STACK_TOP - 2 * MAX_ARG_BYTES - 64 * 1024 };
+    uint64_t top = STACK_TOP - o->stack;
+    struct stack_writer w = { .sp = top - 8, .floor = top - 2 * MAX_ARG_BYTES - 64 * 1024 };
     a->execfn = push_bytes(&w, img->path, strlen(img->path) + 1);
     push_strings(&w, envp, envc, envpp);
     push_strings(&w, argv, argc, argvp);
-    w.sp = ALIGN_DOWN(w.sp, 16);
+    w.sp = ALIGN_DOWN(w.sp - o->stack_sub, 16);   /* as Linux, the frame's place within its page is random too */
     a->platform = push_bytes(&w, "x86_64", 7);
     uint64_t rnd[2] = { cpu_random_u64(), cpu_random_u64() };
     a->random = push_bytes(&w, rnd, sizeof(rnd));
@@ -225,29 +228,51 @@ static int load_interp(struct mm *mm, const struct exec_image *img, const struct
     return load_segments(mm, img, info, *bias, &end);
 }
 
-/* Build the new image in mm (already the current task's address space). */
+/* The calling process's personality(2) value. */
+static unsigned current_personality(void)
+{
+    struct process *p = current_proc();
+    mutex_lock(&p->lock);
+    unsigned pers = p->ctl.personality;
+    mutex_unlock(&p->lock);
+    return pers;
+}
+
+/*
+ * Build the new image in mm (already the current task's address space, seen
+ * by no other task yet). With ASLR the stack top, the mmap base (and so the
+ * interpreter and the vDSO), a PIE's load base and the program break's start
+ * move by random page multiples.
+ */
 static int exec_load(struct mm *mm, struct user_context *uc, const struct exec_prog *prog,
                      char *const argv[], char *const envp[])
 {
     const struct elf_info *info = &prog->info;
-    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE - info->load_start : 0, end, ibias = 0;
+    struct aslr_offsets o;
+    aslr_draw(&o, current_personality());
+    mm->mmap_base -= o.mmap;
+    uint64_t bias = info->ehdr.e_type == ET_DYN ? PIE_BASE + o.pie - info->load_start : 0, end, ibias = 0;
     int r = load_segments(mm, &prog->img, info, bias, &end);
     if (!r)
-        mm_set_brk_start(mm, end);
+        mm_set_brk_start(mm, end + o.brk);
     if (!r)
-        r = map_stack(mm);
+        r = map_stack(mm, STACK_TOP - o.stack);
     if (!r && prog->interp.data)
         r = load_interp(mm, &prog->interp, &prog->interp_info, &ibias);
+    uint64_t vdso = 0;
+    if (!r)
+        r = vdso_map(mm, STACK_TOP - o.stack, o.vdso, &vdso);
     if (r)
         return r;
     struct auxv_in a = {
+        .vdso = vdso,
         .phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0,
         .phnum = info->ehdr.e_phnum,
         .entry = info->ehdr.e_entry + bias,
         .base = prog->interp.data ? ibias : 0,
         .start = prog->interp.data ? prog->interp_info.ehdr.e_entry + ibias : info->ehdr.e_entry + bias,
     };
-    return build_stack(uc, &prog->img, &a, argv, envp);
+    return build_stack(uc, &prog->img, &a, argv, envp, &o);
 }
 
 #define EXEC_MAX_FILE (64UL << 20)

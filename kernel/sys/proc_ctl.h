@@ -19,6 +19,7 @@ struct proc_ctl {
     bool child_subreaper;       /* PR_SET_CHILD_SUBREAPER; not inherited */
     bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS; inherited, never cleared */
     int dumpable;               /* PR_SET_DUMPABLE (0 or 1); set back to 1 by exec */
+    unsigned personality;       /* personality(2); inherited by fork, kept by exec */
 };
 
 /* The attributes of init (pid 1). */

@@ -192,6 +192,9 @@ class Layout:
         self.ostd = os.path.join(self.kernel, "ostd")
         self.public = os.path.join(self.ostd, "include", "ostd")
         self.tools = os.path.join(self.kernel, "tools")
+        # The vDSO's own code runs in user mode, in every process, not in the
+        # kernel: it is neither framework nor service (docs/safety.md).
+        self.vdso_user = os.path.join(self.kernel, "vdso", "user")
         self.gen_dirs = [os.path.realpath(d) for d in gen_dirs]
         gcc_dirs = _gcc_include_dirs()
         clang_dirs = glob.glob("/usr/lib/llvm-*/lib/clang/*/include")
@@ -238,7 +241,8 @@ class Layout:
     def is_service(self, path):
         p = self.real(path)
         return (self._under(p, self.kernel) and not self._under(p, self.ostd)
-                and not self._under(p, self.tools))
+                and not self._under(p, self.tools)
+                and not self._under(p, self.vdso_user))
 
     def is_compiler(self, path):
         p = self.real(path)
@@ -255,7 +259,8 @@ class Layout:
             return fw, svc
         for dirpath, dirnames, filenames in os.walk(self.kernel):
             dirnames.sort()
-            if self._under(os.path.realpath(dirpath), self.tools):
+            real = os.path.realpath(dirpath)
+            if self._under(real, self.tools) or self._under(real, self.vdso_user):
                 dirnames[:] = []
                 continue
             for name in sorted(filenames):

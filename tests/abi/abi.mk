@@ -10,7 +10,13 @@ ABI_CFLAGS := $(USER_CFLAGS) -D_GNU_SOURCE -Iuserland/lib -I$(BUILD)/gen
 $(ABI_DIR)/%: tests/abi/%.c $(USER_LIB_SRCS) $(USER_LIB_HDRS) $(wildcard tests/abi/*.h) $(GEN)/uapi/syscall_nr.h
 	@mkdir -p $(@D)
 	@echo "  MUSLCC  $@"
-	$(Q)$(MUSL_CC) $(ABI_CFLAGS) -Itests/abi -o $@ $< $(USER_LIB_SRCS)
+	$(Q)$(MUSL_CC) $(ABI_CFLAGS) $(ABI_PRE) -Itests/abi -o $@ $< $(USER_LIB_SRCS) $(ABI_POST)
+
+# mm_aslr is a static PIE (musl's rcrt1.o relocates it), so that its load base can be randomised.
+# musl-gcc's specs know no -static-pie, hence the explicit start files and linker flags.
+MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+$(ABI_DIR)/mm_aslr: ABI_PRE = -fPIE -nostartfiles $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o
+$(ABI_DIR)/mm_aslr: ABI_POST = $(MUSL_LIBDIR)/crtn.o -Wl,-static,-pie,--no-dynamic-linker,-z,text
 
 $(BUILD)/abi/%.list: tests/abi/abi.mk
 	@mkdir -p $(@D)

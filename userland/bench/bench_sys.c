@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
-// Benchmarks of single cheap system calls: null call, 1-byte I/O, open, stat.
+// Benchmarks of single cheap system calls: null call, clock_gettime (the vDSO), 1-byte I/O, open, stat.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -33,6 +34,19 @@ static int op_getppid(void)
 static int null_syscall(const char *name, int scale)
 {
 	return per_call(name, 200000L * scale, op_getppid);
+}
+
+static int op_clock_gettime(void)
+{
+	struct timespec ts;
+
+	return clock_gettime(CLOCK_MONOTONIC, &ts);
+}
+
+/* Through libc, which musl sends to the vDSO when the kernel maps one. */
+static int clock_gettime_bench(const char *name, int scale)
+{
+	return per_call(name, 200000L * scale, op_clock_gettime);
 }
 
 static int io_fd = -1;
@@ -132,6 +146,7 @@ static int fstat_file(const char *name, int scale)
 
 const struct bench_metric bench_sys_metrics[] = {
 	{ "null_syscall", null_syscall },
+	{ "clock_gettime", clock_gettime_bench },
 	{ "read_1b_dev_zero", read_zero },
 	{ "write_1b_dev_null", write_null },
 	{ "open_close", open_close },

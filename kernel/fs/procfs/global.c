@@ -15,6 +15,7 @@
 #include "fs/namei.h"
 #include "proc/process.h"
 #include "sys/uts.h"
+#include "mm/aslr.h"
 #include "block/blkdev.h"
 
 static long link_self(const struct inode *ino, char *buf, size_t size, struct file **t)
@@ -216,7 +217,37 @@ static int show_pid_max(struct pbuf *b, const struct inode *i) { (void)i; return
 static int show_file_max(struct pbuf *b, const struct inode *i) { (void)i; return show_text(b, "9223372036854775807\n"); }
 static int show_nr_open(struct pbuf *b, const struct inode *i) { (void)i; return show_text(b, "1048576\n"); }
 
+static int show_randomize(struct pbuf *b, const struct inode *i)
+{
+    (void)i;
+    pb_printf(b, "%d\n", aslr_level());
+    return 0;
+}
+
+/* As Linux's integer sysctls: one decimal int, optionally negative, then optional white space. */
+static long store_randomize(const struct inode *ino, const char *buf, size_t len)
+{
+    (void)ino;
+    if (current_fsuid() != 0)
+        return -EPERM;      /* FIXME: CAP_SYS_ADMIN rather than fsuid 0 */
+    size_t k = 0;
+    bool neg = len && buf[0] == '-';
+    k += neg;
+    int64_t v = 0;
+    size_t digits = 0;
+    for (; k < len && buf[k] >= '0' && buf[k] <= '9' && v <= INT32_MAX; k++, digits++)
+        v = v * 10 + (buf[k] - '0');
+    for (size_t t = k; t < len; t++)
+        if (buf[t] != '\n' && buf[t] != ' ' && buf[t] != '\t')
+            return -EINVAL;
+    if (!digits || v > (int64_t)INT32_MAX + neg)
+        return -EINVAL;
+    aslr_set_level((int)(neg ? -v : v));
+    return (long)len;
+}
+
 static const struct proc_entry sys_kernel[] = {
+    { "randomize_va_space", S_IFREG | 0644, .show = show_randomize, .store = store_randomize },
     { "hostname", S_IFREG | 0644, .show = show_hostname, .store = store_hostname },
     { "ostype", S_IFREG | 0444, .show = show_ostype },
     { "osrelease", S_IFREG | 0444, .show = show_osrelease },

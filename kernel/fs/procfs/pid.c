@@ -209,6 +209,20 @@ static int show_limits(struct pbuf *b, const struct inode *ino)
     return 0;
 }
 
+/* The bracketed name /proc/PID/maps gives a special mapping, or "". */
+static const char *vma_name(const struct vma *v)
+{
+    if (v->flags & VMA_VDSO)
+        return "[vdso]";
+    if (v->flags & VMA_VVAR)
+        return "[vvar]";
+    if (v->flags & VMA_STACK)
+        return "[stack]";
+    if (v->flags & VMA_BRK)
+        return "[heap]";
+    return "";
+}
+
 static int show_maps(struct pbuf *b, const struct inode *ino)
 {
     struct process *p = proc_lock(ino->fs_id, false);
@@ -220,15 +234,23 @@ static int show_maps(struct pbuf *b, const struct inode *ino)
         struct list_head *l;
         list_for_each(l, &mm->vmas) {
             struct vma *v = list_entry(l, struct vma, node);
-            pb_printf(b, "%08llx-%08llx %c%c%c%c %08llx 00:00 0\n",
+            char line[96];
+            ksnprintf(line, sizeof(line), "%08llx-%08llx %c%c%c%c %08llx 00:00 0",
                       (unsigned long long)v->start, (unsigned long long)v->end,
                       v->prot & 1 ? 'r' : '-', v->prot & 2 ? 'w' : '-', v->prot & 4 ? 'x' : '-',
-                      v->shm ? 's' : 'p', (unsigned long long)v->file_off);
+                      (v->shm && !(v->flags & (VMA_VDSO | VMA_VVAR))) ? 's' : 'p',
+                      (unsigned long long)v->file_off);
+            const char *name = vma_name(v);
+            /* As Linux, a name starts at column 73, after the padded fields. */
+            if (*name)
+                pb_printf(b, "%-72s %s\n", line, name);
+            else
+                pb_printf(b, "%s\n", line);
         }
         mutex_unlock(&mm->lock);
     }
     proc_unlock(p);
-    return 0;   /* FIXME: file names and inode numbers of file mappings, [heap], [stack] */
+    return 0;   /* FIXME: file names and inode numbers of file mappings */
 }
 
 static int show_mounts(struct pbuf *b, const struct inode *ino) { (void)ino; return proc_show_mounts(b, false); }
