@@ -35,7 +35,7 @@ struct ext2_buf {
  * unlink dropping a link count) is seen by all. Freed on disk by the last
  * ext2_iput once i_links_count is 0.
  */
-struct ext2_page;
+struct ext2_pcache;
 
 struct ext2_inode {
     uint32_t ino;
@@ -43,7 +43,7 @@ struct ext2_inode {
     struct ext2_dinode d;
     struct ext2_inode *next;    /* in ext2_fs.inodes */
     void *priv;                 /* the kernel glue's VFS inode, if any */
-    struct ext2_page *pages;    /* the kernel glue's page cache (ext2_pcache.c); the core never touches it */
+    struct ext2_pcache *pages;  /* the kernel glue's page cache (ext2_pcache.c); the core never touches it */
 };
 
 struct ext2_fs {
@@ -88,6 +88,9 @@ void ext2_brelse(struct ext2_buf *b);
 /* Uncached whole-block I/O (file data); keeps any cached copy current. */
 int ext2_read_block(struct ext2_fs *fs, uint32_t blk, void *buf) __must_check;
 int ext2_write_block(struct ext2_fs *fs, uint32_t blk, const void *buf) __must_check;
+/* n contiguous blocks in one device request (page-cache I/O); writes keep cached copies current. */
+int ext2_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf) __must_check;
+int ext2_write_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, const void *buf) __must_check;
 void ext2_cache_drop(struct ext2_fs *fs);
 
 /* --- allocation (ext2_alloc.c) --- */

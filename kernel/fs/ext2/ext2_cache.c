@@ -32,6 +32,29 @@ int ext2_write_block(struct ext2_fs *fs, uint32_t blk, const void *buf)
     return blkdev_write(fs->bd, sector_of(fs, blk), buf, fs->bs / BLK_SECTOR_SIZE);
 }
 
+/* n contiguous blocks from blk in one request (file data through the page cache). */
+int ext2_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf)
+{
+    if (blk == 0 || n == 0 || blk >= fs->sb.s_blocks_count || n > fs->sb.s_blocks_count - blk)
+        return -EIO;
+    return blkdev_read(fs->bd, sector_of(fs, blk), buf, n * (fs->bs / BLK_SECTOR_SIZE));
+}
+
+int ext2_write_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, const void *buf)
+{
+    if (blk == 0 || n == 0 || blk >= fs->sb.s_blocks_count || n > fs->sb.s_blocks_count - blk)
+        return -EIO;
+    if (fs->rdonly)
+        return -EROFS;
+    const uint8_t *src = buf;
+    for (unsigned i = 0; i < EXT2_CACHE_SLOTS; i++) {
+        struct ext2_buf *b = &fs->cache[i];
+        if (b->valid && b->blk >= blk && b->blk - blk < n)
+            memcpy(b->data, src + (size_t)(b->blk - blk) * fs->bs, fs->bs);
+    }
+    return blkdev_write(fs->bd, sector_of(fs, blk), buf, n * (fs->bs / BLK_SECTOR_SIZE));
+}
+
 static struct ext2_buf *cache_find(struct ext2_fs *fs, uint32_t blk)
 {
     struct ext2_buf *victim = NULL;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// ext2 VFS glue: regular-file read and write through a bounce buffer, coherent with the page cache mmap uses.
+// ext2 VFS glue: regular-file read and write through the page cache (via a bounce buffer), fsync, read-ahead state.
 #include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -8,7 +8,7 @@
 #include "fs/ext2/ext2_vfs.h"
 #include "fs/ext2/ext2_pcache.h"
 
-#define EXT2_CHUNK (16 * 1024)
+#define EXT2_CHUNK (64 * 1024)
 
 /*
  * Access time after a read, by the mount's policy: none for noatime or a
@@ -42,9 +42,8 @@ static long ext2_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
     bool fault = false;
     while (to->count && !fault) {
         mutex_lock(&s->lock);
-        r = s->dead ? -EIO : ext2_read(s->fs, EXT2_I(v), *pos, buf, MIN(to->count, (size_t)EXT2_CHUNK));
-        if (r > 0)
-            ext2_pcache_overlay_locked(EXT2_I(v), *pos, (uint8_t *)buf, (size_t)r);
+        r = s->dead ? -EIO : ext2_pcache_read_locked(s, EXT2_I(v), *pos, (uint8_t *)buf,
+                                                     MIN(to->count, (size_t)EXT2_CHUNK), f->priv);
         mutex_unlock(&s->lock);
         if (r <= 0)
             break;
@@ -82,9 +81,7 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
         if (c == 0)
             break;
         mutex_lock(&s->lock);
-        r = s->dead ? -EIO : ext2_write(s->fs, EXT2_I(v), *pos, buf, c);
-        if (r > 0)
-            ext2_pcache_update_locked(EXT2_I(v), *pos, (const uint8_t *)buf, (size_t)r);
+        r = s->dead ? -EIO : ext2_pcache_write_locked(s, EXT2_I(v), *pos, (const uint8_t *)buf, c);
         ext2_vnode_refresh(v, EXT2_I(v));
         mutex_unlock(&s->lock);
         if (r <= 0)
@@ -101,7 +98,7 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
     return fault ? -EFAULT : r;
 }
 
-/* fsync/fdatasync, msync(MS_SYNC): the file's mapped pages, then the super block and a device flush. */
+/* fsync/fdatasync, msync(MS_SYNC): the file's dirty pages (its inode and indirect blocks are written through), then the super block and a device flush. */
 static int ext2_file_fsync(struct file *f)
 {
     struct ext2_sbi *s = EXT2_SBI(f->inode);
@@ -112,7 +109,22 @@ static int ext2_file_fsync(struct file *f)
     return r ? r : e;
 }
 
+/* Each open file has its own read-ahead state (file->priv). */
+static int ext2_file_open(struct file *f)
+{
+    f->priv = kzalloc(sizeof(struct ext2_ra));
+    return f->priv ? 0 : -ENOMEM;
+}
+
+static void ext2_file_release(struct file *f)
+{
+    kfree(f->priv);
+    f->priv = NULL;
+}
+
 const struct file_ops ext2_file_ops = {
+    .open = ext2_file_open,
+    .release = ext2_file_release,
     .read = ext2_file_read,
     .write = ext2_file_write,
     .get_page = ext2_get_page,
