@@ -156,6 +156,11 @@ static int fill_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, 
     return r;
 }
 
+int ext2_pcache_fill_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, uint32_t n)
+{
+    return s->dead ? -EIO : fill_locked(s, ip, idx, n);
+}
+
 /* Page idx, read from the disk with up to n - 1 following ones when missing. */
 static int page_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, uint32_t n, struct ext2_page **out)
 {
@@ -358,6 +363,23 @@ static uint64_t shrink_inode_locked(struct ext2_inode *ip, uint64_t want, uint64
         }
     }
     return n;
+}
+
+void ext2_pcache_evict_range_locked(struct ext2_inode *ip, uint64_t first, uint64_t end)
+{
+    struct ext2_pcache *pc = ip->pages;
+    for (uint32_t i = 0; pc && i < pc->nbucket; i++) {
+        struct ext2_page **pp = &pc->bucket[i];
+        while (*pp) {
+            struct ext2_page *p = *pp;
+            if (p->idx < first || p->idx >= end || p->dirty || p->mapped || frame_refcount(p->frame) != 1) {
+                pp = &p->hnext;
+                continue;
+            }
+            *pp = p->hnext;
+            free_page_locked(ip, p);
+        }
+    }
 }
 
 uint64_t ext2_pcache_shrink_locked(struct ext2_sbi *s, uint64_t want)

@@ -50,8 +50,10 @@ int ext2_pcache_writeback_all_locked(struct ext2_sbi *s);
 void ext2_pcache_drop_locked(struct ext2_inode *ip);
 /* Evict up to want clean pages nobody maps, least recently used first; returns how many. */
 uint64_t ext2_pcache_shrink_locked(struct ext2_sbi *s, uint64_t want);
-/* Register the cache with mm's shrinkers (once, at the first mount). */
-void ext2_pcache_init(void);
+/* Read pages idx.. (at most n <= EXT2_RA_MAX, stopping before a cached page or EOF) into the cache. */
+int ext2_pcache_fill_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, uint32_t n) __must_check;
+/* Evict the clean pages nobody maps among pages [first, end) (POSIX_FADV_DONTNEED). */
+void ext2_pcache_evict_range_locked(struct ext2_inode *ip, uint64_t first, uint64_t end);
 
 /* Internal to ext2_pcache*.c. */
 struct ext2_page *ext2_pc_find_locked(struct ext2_inode *ip, uint64_t idx);

@@ -5,6 +5,7 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/mount.h>
+#include <uapi/rwf.h>
 #include "fs/ext2/ext2_vfs.h"
 #include "fs/ext2/ext2_pcache.h"
 
@@ -109,6 +110,46 @@ static int ext2_file_fsync(struct file *f)
     return r ? r : e;
 }
 
+/* POSIX_FADV_WILLNEED, readahead(2): read pages [first, end) in the largest requests, dropping the lock between. */
+static int willneed(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t first, uint64_t end)
+{
+    int r = 0;
+    for (uint64_t idx = first; idx < end && !r; idx += EXT2_RA_MAX) {
+        mutex_lock(&s->lock);
+        r = ext2_pcache_fill_locked(s, ip, idx, (uint32_t)MIN(end - idx, (uint64_t)EXT2_RA_MAX));
+        mutex_unlock(&s->lock);
+    }
+    return r;
+}
+
+/* posix_fadvise(2) and readahead(2) on an ext2 file (arguments already checked by the VFS). */
+static int ext2_file_fadvise(struct file *f, uint64_t off, uint64_t len, int advice)
+{
+    struct ext2_sbi *s = EXT2_SBI(f->inode);
+    struct ext2_inode *ip = EXT2_I(f->inode);
+    struct ext2_ra *ra = f->priv;
+    mutex_lock(&s->lock);
+    uint64_t size = ext2_isize(ip), pages = (size + EXT2_PC_PAGE - 1) / EXT2_PC_PAGE;
+    uint64_t end = len == 0 || off + len < off ? size : MIN(off + len, size);
+    uint64_t first = off / EXT2_PC_PAGE, last = (end + EXT2_PC_PAGE - 1) / EXT2_PC_PAGE;
+    if (advice == POSIX_FADV_NORMAL && ra)
+        ra->win = 0;
+    else if (advice == POSIX_FADV_SEQUENTIAL && ra)
+        ra->win = EXT2_RA_MAX;
+    else if (advice == POSIX_FADV_RANDOM && ra)
+        ra->win = EXT2_RA_OFF;
+    else if (advice == POSIX_FADV_DONTNEED) {
+        /* Write dirty pages, then drop the clean ones; a write error is not the hint's to report (Linux neither). */
+        (void)(s->dead ? 0 : ext2_pcache_writeback_locked(s, ip));
+        ext2_pcache_evict_range_locked(ip, first, MIN(last, pages));
+    }
+    /* POSIX_FADV_NOREUSE: no effect, as on Linux 6.1. */
+    mutex_unlock(&s->lock);
+    if (advice == POSIX_FADV_WILLNEED && first < last)
+        (void)willneed(s, ip, first, MIN(last, pages));     /* best effort, as Linux's read-ahead */
+    return 0;
+}
+
 /* Each open file has its own read-ahead state (file->priv). */
 static int ext2_file_open(struct file *f)
 {
@@ -125,6 +166,7 @@ static void ext2_file_release(struct file *f)
 const struct file_ops ext2_file_ops = {
     .open = ext2_file_open,
     .release = ext2_file_release,
+    .fadvise = ext2_file_fadvise,
     .read = ext2_file_read,
     .write = ext2_file_write,
     .get_page = ext2_get_page,
