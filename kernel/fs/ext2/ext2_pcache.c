@@ -62,9 +62,17 @@ static void grow_locked(struct ext2_pcache *pc)
     pc->nbucket = n;
 }
 
-/* A frame, shrinking the caches once when memory is short. */
+/*
+ * A frame for the cache. Below a low watermark of free frames (1/32 of
+ * memory, at least 4 MiB) the cache first gives back its own least recently
+ * used clean pages, so that it never starves the heap and user memory.
+ */
 static struct frame *alloc_frame_locked(struct ext2_sbi *s)
 {
+    struct frame_stats st;
+    frame_get_stats(&st);
+    if (st.free < MAX(st.total / 32, (uint64_t)1024) && !ext2_pcache_shrink_locked(s, 64))
+        (void)mm_shrink(64);    /* other file systems' caches (this one's lock is held: skipped) */
     struct frame *f = frame_alloc(0);
     if (!f && (ext2_pcache_shrink_locked(s, 64) || mm_shrink(64)))
         f = frame_alloc(0);
@@ -165,9 +173,14 @@ int ext2_pcache_fill_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t 
 static int page_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, uint32_t n, struct ext2_page **out)
 {
     struct ext2_page *p = ext2_pc_find_locked(ip, idx);
-    int r = p ? 0 : fill_locked(s, ip, idx, n ? n : 1);
-    if (!r && !p && !(p = ext2_pc_find_locked(ip, idx)))
-        r = -EIO;
+    int r = 0;
+    /* Under memory pressure a fill may evict its own first pages to make room for later ones: retry smaller. */
+    for (int i = 0; !p && !r && i < 3; i++, n = 1) {
+        r = fill_locked(s, ip, idx, n ? n : 1);
+        p = r ? NULL : ext2_pc_find_locked(ip, idx);
+    }
+    if (!r && !p)
+        r = -ENOMEM;
     if (!r) {
         p->used = atomic_add(&ext2_pc_clock, 1);
         *out = p;
