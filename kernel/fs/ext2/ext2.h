@@ -20,12 +20,13 @@ uint32_t ext2_now(void);
 
 #define EXT2_CACHE_SLOTS 64
 
-/* A cached metadata block; write-through, so the disk is always current. */
+/* A cached metadata block; written back by ext2_sync (or when its slot is reused). */
 struct ext2_buf {
     uint32_t blk;
     uint32_t pins;              /* callers holding data */
     uint64_t used;              /* LRU stamp */
     bool valid;
+    bool dirty;                 /* changed since last written to the disk */
     uint8_t *data;
 };
 
@@ -56,6 +57,7 @@ struct ext2_fs {
     uint16_t state_at_mount;        /* s_state before we cleared VALID */
     bool rdonly;
     bool sb_dirty;
+    bool gd_dirty;                  /* group descriptors changed since written */
     uint64_t lru_clock;
     struct ext2_buf cache[EXT2_CACHE_SLOTS];
     struct ext2_inode *inodes;      /* in use */
@@ -82,10 +84,12 @@ void ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *st);
 /* --- block cache (ext2_cache.c) --- */
 /* Pin block blk in the cache; *out is its bs bytes. */
 int ext2_bread(struct ext2_fs *fs, uint32_t blk, struct ext2_buf **out) __must_check;
-/* Write a pinned buffer through to disk. */
+/* Mark a pinned buffer changed: it is written at the next ext2_sync/ext2_cache_flush or when evicted. */
 int ext2_bwrite(struct ext2_fs *fs, struct ext2_buf *b) __must_check;
+/* Write every changed buffer (and the group descriptors) to the disk. */
+int ext2_cache_flush(struct ext2_fs *fs) __must_check;
 void ext2_brelse(struct ext2_buf *b);
-/* Uncached whole-block I/O (file data); keeps any cached copy current. */
+/* Whole-block I/O past the cache (file data): reads see cached copies, writes update them. */
 int ext2_read_block(struct ext2_fs *fs, uint32_t blk, void *buf) __must_check;
 int ext2_write_block(struct ext2_fs *fs, uint32_t blk, const void *buf) __must_check;
 /* n contiguous blocks in one device request (page-cache I/O); writes keep cached copies current. */

@@ -108,9 +108,9 @@ static int make_root(struct ext2_sbi *s, struct dentry **root)
 #define EXT2_WRITEBACK_NS (5ull * 1000 * 1000 * 1000)
 
 /*
- * The write-back task: every 5 s, dirty pages (write(2)) and stores through
- * shared mappings of every mounted ext2 file system reach the disk
- * (metadata is written through already). Started with the first mount; never exits.
+ * The write-back task: every 5 s, dirty pages (write(2)), stores through
+ * shared mappings and changed metadata blocks of every mounted ext2 file
+ * system reach the disk, data first. Started with the first mount; never exits.
  */
 static void writeback_main(void *arg)
 {
@@ -123,9 +123,10 @@ static void writeback_main(void *arg)
             struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
             mutex_lock(&s->lock);
             int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+            int e = s->dead || s->fs->rdonly ? 0 : ext2_sync(s->fs);   /* the metadata the data needs */
             mutex_unlock(&s->lock);
-            if (r)
-                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r);
+            if (r || e)
+                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r ? r : e);
         }
         mutex_unlock(&ext2_mounts_lock);
     }
