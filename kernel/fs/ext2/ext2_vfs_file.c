@@ -99,7 +99,7 @@ static long ext2_file_write(struct file *f, struct iov_iter *from, uint64_t *pos
     return fault ? -EFAULT : r;
 }
 
-/* fsync/fdatasync, msync(MS_SYNC): the file's dirty pages (its inode and indirect blocks are written through), then the super block and a device flush. */
+/* fsync/fdatasync, msync(MS_SYNC): this file's dirty pages, then ext2_sync (dirty metadata blocks, descriptors, superblock, a device flush). */
 static int ext2_file_fsync(struct file *f)
 {
     struct ext2_sbi *s = EXT2_SBI(f->inode);
