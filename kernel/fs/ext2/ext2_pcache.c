@@ -155,6 +155,8 @@ static int fill_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_t idx, 
     if (!k)
         return 0;
     uint8_t *buf = kmalloc((size_t)k * PG);
+    if (!buf && k > 1)
+        buf = kmalloc((size_t)(k = 1) * PG);   /* memory is short or fragmented: no read-ahead */
     if (!buf)
         return -ENOMEM;
     int r = read_range_locked(s->fs, ip, idx * PG, buf, (size_t)k * PG);

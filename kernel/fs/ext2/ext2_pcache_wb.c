@@ -12,7 +12,8 @@
 
 /* A run of contiguous disk blocks being gathered for one write request. */
 struct wb_run {
-    uint8_t *buf;               /* RUN_BYTES */
+    uint8_t *buf;               /* cap bytes */
+    size_t cap;                 /* RUN_BYTES, or one page when memory is short */
     uint32_t start, n;
 };
 
@@ -26,7 +27,7 @@ static int run_flush(struct ext2_fs *fs, struct wb_run *w)
 static int run_add(struct ext2_fs *fs, struct wb_run *w, uint32_t pblk, const uint8_t *data)
 {
     int r = 0;
-    if (w->n && (pblk != w->start + w->n || (w->n + 1) * fs->bs > RUN_BYTES))
+    if (w->n && (pblk != w->start + w->n || (size_t)(w->n + 1) * fs->bs > w->cap))
         r = run_flush(fs, w);
     if (r)
         return r;
@@ -128,24 +129,44 @@ static struct ext2_page **collect_locked(struct ext2_pcache *pc, size_t *n)
     return a;
 }
 
+/* Memory is short (no room for the sorted list): write the pages in hash order. */
+static int writeback_unsorted_locked(struct ext2_fs *fs, struct ext2_inode *ip, struct wb_run *w)
+{
+    struct ext2_pcache *pc = ip->pages;
+    int r = 0;
+    for (uint32_t i = 0; i < pc->nbucket && !r; i++)
+        for (struct ext2_page *p = pc->bucket[i]; p && !r; p = p->hnext)
+            if (p->dirty || p->mapped)
+                r = writeback_page_locked(fs, ip, p, w->buf + w->cap, w->buf + w->cap + PG, w);
+    return r;
+}
+
 int ext2_pcache_writeback_locked(struct ext2_sbi *s, struct ext2_inode *ip)
 {
     struct ext2_pcache *pc = ip->pages;
-    if (!pc || s->fs->rdonly || s->dead || !ip->d.i_links_count)
+    if (!pc || s->fs->rdonly || s->dead || !ip->d.i_links_count || !pc->count)
         return 0;
-    size_t n;
+    size_t n = 0;
     struct ext2_page **a = collect_locked(pc, &n);
-    struct wb_run w = { .buf = a && n ? kmalloc(RUN_BYTES + 2 * PG) : NULL };
-    int r = !a ? -ENOMEM : n && !w.buf ? -ENOMEM : 0;
-    if (!r && n) {
+    if (a && !n) {
+        kfree(a);
+        return 0;
+    }
+    struct wb_run w = { .buf = kmalloc(RUN_BYTES + 2 * PG), .cap = RUN_BYTES };
+    if (!w.buf)
+        w = (struct wb_run){ .buf = kmalloc(3 * PG), .cap = PG };   /* memory is short: one page per request */
+    int r = w.buf ? 0 : -ENOMEM;
+    if (!r && a) {
         sort_pages(a, n);
         for (size_t i = 0; i < n && !r; i++)
-            r = writeback_page_locked(s->fs, ip, a[i], w.buf + RUN_BYTES, w.buf + RUN_BYTES + PG, &w);
-        int e = run_flush(s->fs, &w);
-        r = r ? r : e;
-        if (ip->priv)
-            ext2_vnode_refresh(ip->priv, ip);
+            r = writeback_page_locked(s->fs, ip, a[i], w.buf + w.cap, w.buf + w.cap + PG, &w);
+    } else if (!r) {
+        r = writeback_unsorted_locked(s->fs, ip, &w);
     }
+    int e = w.buf ? run_flush(s->fs, &w) : 0;
+    r = r ? r : e;
+    if (ip->priv)
+        ext2_vnode_refresh(ip->priv, ip);
     kfree(w.buf);
     kfree(a);
     return r;
