@@ -547,7 +547,29 @@ static void remount_cycle_checks(void)
     tap_diag(msg);
 }
 
-/* 7 + 6 + 1 + 2 checks: 64 MiB written sequentially on the second disk, synced, read back cold. */
+/* 2 checks: with the 64 MiB file in place, fill the rest of the 80 MiB disk: write(2) reports ENOSPC. */
+static void enospc_checks(void)
+{
+    int fd = open("/mnt2/fill", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    long total = 0, w = 0;
+    int e = 0;
+    mib_fill(0);
+    for (int i = 0; fd >= 0 && i < 64; i++) {
+        w = write(fd, mib, sizeof(mib));
+        if (w < 0) {
+            e = errno;
+            break;
+        }
+        total += w;
+    }
+    tap_ok(e == ENOSPC && total >= (1 << 20), "filling the disk: write(2) fails with ENOSPC");
+    tap_eq_long(fd >= 0 ? err(fsync(fd)) : -EBADF, 0, "fsync of what was written before ENOSPC");
+    if (fd >= 0)
+        close(fd);
+    unlink("/mnt2/fill");
+}
+
+/* 7 + 6 + 1 + 2 + 2 checks: 64 MiB written sequentially on the second disk, synced, read back cold. */
 static void big_checks(void)
 {
     mkdir("/mnt2", 0755);
@@ -590,6 +612,7 @@ static void big_checks(void)
     advice_checks(fd);
     close(fd);
     pressure_checks();
+    enospc_checks();
     tap_eq_long(err(unlink("/mnt2/big")), 0, "unlink the 64 MiB file");
     tap_eq_long(err(umount("/mnt2")), 0, "umount again");
     remount_cycle_checks();
@@ -597,7 +620,7 @@ static void big_checks(void)
 
 int main(void)
 {
-    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 8 + 9 + 12 + 7 + 6 + 1 + 2);
+    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 8 + 9 + 12 + 7 + 6 + 1 + 2 + 2);
     mount_checks();
     host_tree_checks();
     write_checks();
