@@ -72,6 +72,8 @@ int ext2_umount(struct ext2_fs *fs);
 int ext2_remount(struct ext2_fs *fs, bool rdonly) __must_check;
 /* Write back, restore the clean state found at mount and go read-only; fs stays allocated. */
 int ext2_shutdown(struct ext2_fs *fs);
+/* After ext2_shutdown, for good: free the block cache, descriptors and zero block; only ext2_iput and ext2_umount may follow. */
+void ext2_release_buffers(struct ext2_fs *fs);
 int ext2_sync(struct ext2_fs *fs) __must_check;
 int ext2_write_super(struct ext2_fs *fs) __must_check;
 int ext2_write_group(struct ext2_fs *fs, uint32_t group) __must_check;

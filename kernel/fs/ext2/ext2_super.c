@@ -171,6 +171,15 @@ int ext2_shutdown(struct ext2_fs *fs)
     return r;
 }
 
+void ext2_release_buffers(struct ext2_fs *fs)
+{
+    ext2_cache_drop(fs);
+    kfree(fs->gd);
+    fs->gd = NULL;
+    kfree(fs->zero);
+    fs->zero = NULL;
+}
+
 int ext2_umount(struct ext2_fs *fs)
 {
     int r = 0;

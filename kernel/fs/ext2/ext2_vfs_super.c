@@ -300,7 +300,7 @@ static void ext2_sb_kill(struct super_block *sb)
         (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
     for (struct ext2_inode *ip = s->fs->inodes; ip; ip = ip->next)
         ext2_pcache_drop_locked(ip);    /* mappers keep their frames by their own references */
-    ext2_cache_drop(s->fs);             /* read-only now: a later ext2_iput does no disk I/O */
+    ext2_release_buffers(s->fs);        /* read-only now: a later ext2_iput does no disk I/O */
     s->dead = true;
     mutex_unlock(&s->lock);
     mutex_lock(&ext2_mounts_lock);
