@@ -90,6 +90,8 @@ int ext2_bread(struct ext2_fs *fs, uint32_t blk, struct ext2_buf **out) __must_c
 int ext2_bwrite(struct ext2_fs *fs, struct ext2_buf *b) __must_check;
 /* Write every changed buffer (and the group descriptors) to the disk. */
 int ext2_cache_flush(struct ext2_fs *fs) __must_check;
+/* Is any metadata (cached block, descriptors, superblock counts) waiting for ext2_sync? */
+bool ext2_cache_dirty(const struct ext2_fs *fs);
 void ext2_brelse(struct ext2_buf *b);
 /* Whole-block I/O past the cache (file data): reads see cached copies, writes update them. */
 int ext2_read_block(struct ext2_fs *fs, uint32_t blk, void *buf) __must_check;

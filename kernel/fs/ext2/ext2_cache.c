@@ -102,6 +102,14 @@ static int write_buf(struct ext2_fs *fs, struct ext2_buf *b)
     return r;
 }
 
+bool ext2_cache_dirty(const struct ext2_fs *fs)
+{
+    for (unsigned i = 0; i < EXT2_CACHE_SLOTS; i++)
+        if (fs->cache[i].valid && fs->cache[i].dirty)
+            return true;
+    return fs->gd_dirty || fs->sb_dirty;
+}
+
 int ext2_cache_flush(struct ext2_fs *fs)
 {
     int r = 0;

@@ -123,7 +123,8 @@ static void writeback_main(void *arg)
             struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
             mutex_lock(&s->lock);
             int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
-            int e = s->dead || s->fs->rdonly ? 0 : ext2_sync(s->fs);   /* the metadata the data needs */
+            bool meta = !s->dead && !s->fs->rdonly && ext2_cache_dirty(s->fs);
+            int e = meta ? ext2_sync(s->fs) : 0;    /* the metadata the data needs; an idle disk is left alone */
             mutex_unlock(&s->lock);
             if (r || e)
                 pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r ? r : e);
