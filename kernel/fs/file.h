@@ -21,6 +21,12 @@ struct file_ops {
     long (*read)(struct file *f, struct iov_iter *to, uint64_t *pos);
     long (*write)(struct file *f, struct iov_iter *from, uint64_t *pos);
     void (*release)(struct file *f);
+    /*
+     * posix_fadvise(2)/readahead(2), called after the arguments are checked:
+     * act on advice (POSIX_FADV_*) for bytes [off, off + len), len 0 meaning
+     * to the end of file. 0 or -errno. NULL: the hint has no effect.
+     */
+    int (*fadvise)(struct file *f, uint64_t off, uint64_t len, int advice);
     /* After open, with no lock held: wait for what the open needs (a FIFO peer). */
     int (*open_wait)(struct file *f);
     /* Device- or file-specific ioctl; -ENOTTY when the request is unknown. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// fadvise64, readahead and sync_file_range: checked hints with nothing to do on memory-backed files.
+// fadvise64, readahead and sync_file_range: checked hints, passed to the file's fadvise hook (ext2's page cache).
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/rwf.h>
@@ -10,18 +10,17 @@ long sys_readahead(struct sys_call *c);
 long sys_sync_file_range(struct sys_call *c);
 
 /*
- * Keel has no page cache in front of a backing store yet: every file's data
- * is in memory (tmpfs) or generated (procfs), so read-ahead, drop-behind and
- * write-back hints have no effect, exactly as on Linux's tmpfs.
- * FIXME: act on them once a disk file system brings a page cache.
+ * Files with a page cache (ext2) act on the hints through file_ops.fadvise;
+ * for the others (tmpfs, procfs: data in memory or generated) read-ahead and
+ * drop-behind have no effect, exactly as on Linux's tmpfs.
  */
-static long advise(struct file *f, int64_t len, uint64_t advice)
+static long advise(struct file *f, uint64_t off, int64_t len, uint64_t advice)
 {
     if (S_ISFIFO(f->inode->mode))
         return -ESPIPE;
     if (len < 0 || advice > POSIX_FADV_NOREUSE)
         return -EINVAL;
-    return 0;
+    return f->ops->fadvise ? f->ops->fadvise(f, off, (uint64_t)len, (int)advice) : 0;
 }
 
 long sys_fadvise64(struct sys_call *c)
@@ -29,7 +28,7 @@ long sys_fadvise64(struct sys_call *c)
     struct file *f = fd_get((int)c->arg[0]);
     if (!f)
         return -EBADF;
-    long r = (f->flags & O_PATH) ? -EBADF : advise(f, (int64_t)c->arg[2], c->arg[3]);
+    long r = (f->flags & O_PATH) ? -EBADF : advise(f, c->arg[1], (int64_t)c->arg[2], c->arg[3]);
     file_put(f);
     return r;
 }
@@ -40,7 +39,7 @@ long sys_readahead(struct sys_call *c)
     if (!f)
         return -EBADF;
     long r = (f->flags & O_PATH) || !FMODE_READ(f) ? -EBADF :
-             !S_ISREG(f->inode->mode) ? -EINVAL : advise(f, (int64_t)c->arg[2], POSIX_FADV_WILLNEED);
+             !S_ISREG(f->inode->mode) ? -EINVAL : advise(f, c->arg[1], (int64_t)c->arg[2], POSIX_FADV_WILLNEED);
     file_put(f);
     return r;
 }

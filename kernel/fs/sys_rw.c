@@ -232,9 +232,10 @@ static long sync_sb(struct super_block *sb)
 }
 
 /*
- * tmpfs has nothing to write back: fsync validates the descriptor and the
- * file type. A disk file system writes everything back (its metadata is
- * written through, so this is a flush of the whole device).
+ * A file with its own fsync (an ext2 regular file: its dirty pages and the
+ * metadata; a block device: a flush) does just that. Otherwise tmpfs has
+ * nothing to write back, so fsync validates the descriptor and the file
+ * type, and a disk file system's directory writes the whole file system.
  */
 static long do_fsync(int fd)
 {
@@ -244,7 +245,7 @@ static long do_fsync(int fd)
     long r = (f->flags & O_PATH) ? -EBADF :
              f->ops->fsync ? f->ops->fsync(f) :
              S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -EINVAL;
-    if (!r)
+    if (!r && !f->ops->fsync && !(f->flags & O_PATH))
         r = sync_sb(f->inode->sb);
     file_put(f);
     return r;

@@ -6,6 +6,7 @@
 #include <ostd/panic.h>
 #include <uapi/errno.h>
 #include <uapi/signal.h>
+#include "mm/shrink.h"
 #include "proc/process.h"
 #include "proc/fault.h"
 #include "mm/mm.h"
@@ -39,6 +40,8 @@ static int segv_code(struct mm *mm, uint64_t addr)
  * dies on the way back to user mode and its memory returns). FIXME: Linux
  * picks the process with the largest badness score instead of the faulting one.
  */
+#define OOM_SHRINK_PAGES 256   /* what the caches are asked for before a kill */
+
 static void oom_kill(struct thread *th)
 {
     struct process *p = th->proc;
@@ -63,6 +66,8 @@ void user_exception(struct thread *th)
         if (fault == 0)
             return;
         if (fault == -ENOMEM) {
+            if (mm_shrink(OOM_SHRINK_PAGES))
+                return;     /* caches gave memory back: the access faults again and retries */
             oom_kill(th);
             return;
         }

@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -379,16 +380,256 @@ static void persist_checks(void)
     tap_eq_long(err(umount(M)), 0, "final umount");
 }
 
+/* The signal that kills a child touching addr (0: none). */
+static int child_signal(volatile char *addr, int write)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (write)
+            *addr = 1;
+        else
+            (void)*addr;
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+/* 8 checks: read/write/mmap see one page cache; truncate while mapped. */
+static void coherence_checks(void)
+{
+    enum { PG = 4096, NPG = 5 };
+    int fd = open(M "/new/coherent", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    memset(buf, 'r', NPG * PG);
+    tap_ok(fd >= 0 && write(fd, buf, NPG * PG) == NPG * PG, "a 5-page file");
+    char *p = mmap(NULL, NPG * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        for (int i = 0; i < 7; i++)
+            tap_skip("coherence", "no mapping");
+        close(fd);
+        return;
+    }
+    tap_ok(pwrite(fd, "hello", 5, PG + 100) == 5 && !memcmp(p + PG + 100, "hello", 5),
+           "write(2) then a load through MAP_SHARED sees it");
+    memcpy(p + 2 * PG + 7, "store", 5);
+    char c[6] = { 0 };
+    tap_ok(pread(fd, c, 5, 2 * PG + 7) == 5 && !memcmp(c, "store", 5), "a store through MAP_SHARED then read(2) sees it");
+    tap_ok(pwrite(fd, "x", 1, 3 * PG) == 1 && p[3 * PG] == 'x' && p[3 * PG + 1] == 'r',
+           "a partial-page write keeps the rest of the page");
+    tap_eq_long(err(fsync(fd)), 0, "fsync of a mapped, written file");
+    tap_eq_long(err(ftruncate(fd, PG + 10)), 0, "ftruncate to 1 page + 10 bytes while mapped");
+    tap_ok(p[PG + 100] == 0 && p[PG + 9] == 'r', "the mapped last page is zeroed past the new end");
+    /* Keel gap (kernel/fs/ext2/README.md): a page mapped before the truncate stays mapped; page 4 never was. */
+    tap_eq_long(child_signal(p + 4 * PG + 50, 0), SIGBUS, "a page past the new end of file is SIGBUS");
+    munmap(p, NPG * PG);
+    close(fd);
+}
+
+#define BIG_MIB 64
+static uint8_t mib[1 << 20];
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void mib_fill(long m)
+{
+    for (long i = 0; i < (long)sizeof(mib); i += 8) {
+        uint64_t v = (uint64_t)(m * (long)sizeof(mib) + i) * 0x9e3779b97f4a7c15ull;
+        memcpy(mib + i, &v, 8);
+    }
+}
+
+/* A /proc/meminfo field in kB, or -1. */
+static long meminfo(const char *field)
+{
+    static char mb[4096];
+    int fd = open("/proc/meminfo", O_RDONLY);
+    long n = fd >= 0 ? read(fd, mb, sizeof(mb) - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    mb[n] = 0;
+    size_t fl = strlen(field);
+    for (char *l = mb; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, field, fl) && l[fl] == ':')
+            return strtol(l + fl + 1, NULL, 10);
+    return -1;
+}
+
+/* 6 checks: posix_fadvise and readahead on the 64 MiB file (fd open for reading). */
+static void advice_checks(int fd)
+{
+    tap_eq_long(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL), 0, "posix_fadvise(SEQUENTIAL)");
+    tap_eq_long(posix_fadvise(fd, 0, 0, 77), EINVAL, "posix_fadvise with an unknown advice: EINVAL");
+    tap_eq_long(posix_fadvise(fd, 0, -1, POSIX_FADV_NORMAL), EINVAL, "posix_fadvise with a negative length: EINVAL");
+    tap_eq_long(err(readahead(fd, 0, 1 << 20)), 0, "readahead(2) of the first MiB");
+    tap_eq_long(err(readahead(-1, 0, 4096)), -EBADF, "readahead(2) of a bad fd: EBADF");
+    long before = meminfo("Cached");
+    long r = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    long after = meminfo("Cached");
+    tap_ok(r == 0 && before >= 0 && after >= 0 && before - after >= 16 * 1024,
+           "posix_fadvise(DONTNEED) gives at least 16 MiB of cached pages back");
+    char msg[96];
+    snprintf(msg, sizeof(msg), "Cached: %ld kB before DONTNEED, %ld kB after", before, after);
+    tap_diag(msg);
+}
+
+/* Read /mnt2/big (64 MiB) and compare; true when every byte is right. */
+static bool big_file_ok(void)
+{
+    int fd = open("/mnt2/big", O_RDONLY);
+    bool same = fd >= 0;
+    static uint8_t got[1 << 20];
+    for (long m = 0; same && m < BIG_MIB; m++) {
+        size_t off = 0;
+        long n = 1;
+        while (off < sizeof(got) && (n = read(fd, got + off, sizeof(got) - off)) > 0)
+            off += (size_t)n;
+        mib_fill(m);
+        same = off == sizeof(got) && !memcmp(got, mib, sizeof(got));
+    }
+    if (fd >= 0)
+        close(fd);
+    return same;
+}
+
+/*
+ * 1 check: a child takes user memory until less than 32 MiB is free, then
+ * reads the 64 MiB file: the page cache must make room (no out-of-memory kill).
+ */
+static void pressure_checks(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        long taken = 0;
+        while (meminfo("MemFree") > 32 * 1024 && taken < 1024) {
+            char *p = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED)
+                break;
+            for (long i = 0; i < (4 << 20); i += 4096)
+                p[i] = 1;
+            taken++;
+        }
+        _exit(big_file_ok() ? 0 : 3);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "read 64 MiB with less than 32 MiB free: right bytes, no OOM kill");
+    if (!WIFEXITED(st) || WEXITSTATUS(st))
+        tap_diag_long("child status", st, 0);
+}
+
+/* 2 checks: 50 mounts and umounts of the 80 MiB disk give their memory back. */
+static void remount_cycle_checks(void)
+{
+    long before = meminfo("MemFree");
+    int i = 0;
+    for (; i < 50; i++) {
+        if (mount("/dev/vdb", "/mnt2", "ext2", 0, NULL))
+            break;
+        int fd = open("/mnt2", O_RDONLY | O_DIRECTORY);
+        if (fd >= 0)
+            close(fd);
+        if (umount("/mnt2"))
+            break;
+    }
+    long after = meminfo("MemFree");
+    tap_eq_long(i, 50, "mount and umount the disk 50 times");
+    tap_ok(before > 0 && after > 0 && before - after < 2048, "MemFree after 50 mounts within 2 MiB of before");
+    char msg[96];
+    snprintf(msg, sizeof(msg), "MemFree: %ld kB before 50 mounts, %ld kB after", before, after);
+    tap_diag(msg);
+}
+
+/* 2 checks: with the 64 MiB file in place, fill the rest of the 80 MiB disk: write(2) reports ENOSPC. */
+static void enospc_checks(void)
+{
+    int fd = open("/mnt2/fill", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    long total = 0, w = 0;
+    int e = 0;
+    mib_fill(0);
+    for (int i = 0; fd >= 0 && i < 64; i++) {
+        w = write(fd, mib, sizeof(mib));
+        if (w < 0) {
+            e = errno;
+            break;
+        }
+        total += w;
+    }
+    tap_ok(e == ENOSPC && total >= (1 << 20), "filling the disk: write(2) fails with ENOSPC");
+    tap_eq_long(fd >= 0 ? err(fsync(fd)) : -EBADF, 0, "fsync of what was written before ENOSPC");
+    if (fd >= 0)
+        close(fd);
+    unlink("/mnt2/fill");
+}
+
+/* 7 + 6 + 1 + 2 + 2 checks: 64 MiB written sequentially on the second disk, synced, read back cold. */
+static void big_checks(void)
+{
+    mkdir("/mnt2", 0755);
+    mount("proc", "/proc", "proc", 0, NULL);     /* meminfo; the cpio has /proc */
+    wait_for("/dev/vdb");
+    tap_eq_long(err(mount("/dev/vdb", "/mnt2", "ext2", 0, NULL)), 0, "mount the 80 MiB disk");
+    int fd = open("/mnt2/big", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    double t0 = now_s();
+    long m = 0;
+    for (; fd >= 0 && m < BIG_MIB; m++) {
+        mib_fill(m);
+        if (write(fd, mib, sizeof(mib)) != (long)sizeof(mib))
+            break;
+    }
+    bool synced = fd >= 0 && fsync(fd) == 0;
+    double tw = now_s() - t0;
+    tap_ok(m == BIG_MIB && synced && close(fd) == 0, "write 64 MiB sequentially and fsync");
+    sync();
+    tap_eq_long(err(umount("/mnt2")), 0, "umount");
+    tap_eq_long(err(mount("/dev/vdb", "/mnt2", "ext2", 0, NULL)), 0, "mount again (a cold cache)");
+    fd = open("/mnt2/big", O_RDONLY);
+    t0 = now_s();
+    bool same = fd >= 0;
+    static uint8_t got[1 << 20];
+    for (m = 0; same && m < BIG_MIB; m++) {
+        size_t off = 0;
+        long n = 1;
+        while (off < sizeof(got) && (n = read(fd, got + off, sizeof(got) - off)) > 0)
+            off += (size_t)n;
+        mib_fill(m);
+        same = off == sizeof(got) && !memcmp(got, mib, sizeof(got));
+    }
+    same = same && read(fd, got, 1) == 0;
+    double tr = now_s() - t0;
+    tap_ok(same, "read 64 MiB back: every byte as written, then EOF");
+    char msg[128];
+    snprintf(msg, sizeof(msg), "bench: 64 MiB write+fsync %.1f MiB/s, cold read %.1f MiB/s",
+             BIG_MIB / (tw > 0 ? tw : 1e-9), BIG_MIB / (tr > 0 ? tr : 1e-9));
+    tap_diag(msg);
+    advice_checks(fd);
+    close(fd);
+    pressure_checks();
+    enospc_checks();
+    tap_eq_long(err(unlink("/mnt2/big")), 0, "unlink the 64 MiB file");
+    tap_eq_long(err(umount("/mnt2")), 0, "umount again");
+    remount_cycle_checks();
+}
+
 int main(void)
 {
-    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 9 + 12);
+    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 8 + 9 + 12 + 7 + 6 + 1 + 2 + 2);
     mount_checks();
     host_tree_checks();
     write_checks();
     namespace_checks();
     attr_checks();
     mmap_checks();
+    coherence_checks();
     remount_checks();
     persist_checks();
+    big_checks();
     tap_finish();
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MPL-2.0
 """The ext2 test disk: make it before the guest runs, check what the guest wrote after.
 
-  ext2disk.py make IMAGE    8 MiB ext2 (1 KiB blocks, as mke2fs -t ext2 makes it) with a
+  ext2disk.py make IMAGE    IMAGE.big: an empty 80 MiB ext2 (4 KiB blocks) for 64 MiB of I/O;
+                            IMAGE: 8 MiB ext2 (1 KiB blocks, as mke2fs -t ext2 makes it) with a
                             tree from mke2fs -d, big directories hashed by e2fsck -D
   ext2disk.py check IMAGE   e2fsck -fn is clean, the superblock says clean, and debugfs
                             finds the guest's files with the right contents
@@ -53,7 +54,10 @@ def make(img):
             print(r.stdout.decode(), file=sys.stderr)
             return 1
         run("e2fsck", "-fyD", img)      # hashed (htree) directories, as a long-lived disk has
-        return 0
+        r = run("mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", img + ".big", "80M")
+        if r.returncode:
+            print(r.stdout.decode(), file=sys.stderr)
+        return r.returncode
     finally:
         shutil.rmtree(src)
 
@@ -72,9 +76,10 @@ def mapped():
 
 def check(img):
     fails = []
-    r = run("e2fsck", "-fn", img)
-    if r.returncode:
-        fails.append("e2fsck -fn exit %d:\n%s" % (r.returncode, r.stdout.decode()))
+    for i in (img, img + ".big"):
+        r = run("e2fsck", "-fn", i)
+        if r.returncode:
+            fails.append("e2fsck -fn %s exit %d:\n%s" % (i, r.returncode, r.stdout.decode()))
     hdr = run("dumpe2fs", "-h", img).stdout.decode()
     if "Filesystem state:         clean" not in hdr:
         fails.append("superblock state is not clean")

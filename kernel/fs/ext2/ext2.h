@@ -20,12 +20,13 @@ uint32_t ext2_now(void);
 
 #define EXT2_CACHE_SLOTS 64
 
-/* A cached metadata block; write-through, so the disk is always current. */
+/* A cached metadata block; written back by ext2_sync (or when its slot is reused). */
 struct ext2_buf {
     uint32_t blk;
     uint32_t pins;              /* callers holding data */
     uint64_t used;              /* LRU stamp */
     bool valid;
+    bool dirty;                 /* changed since last written to the disk */
     uint8_t *data;
 };
 
@@ -35,7 +36,7 @@ struct ext2_buf {
  * unlink dropping a link count) is seen by all. Freed on disk by the last
  * ext2_iput once i_links_count is 0.
  */
-struct ext2_page;
+struct ext2_pcache;
 
 struct ext2_inode {
     uint32_t ino;
@@ -43,7 +44,7 @@ struct ext2_inode {
     struct ext2_dinode d;
     struct ext2_inode *next;    /* in ext2_fs.inodes */
     void *priv;                 /* the kernel glue's VFS inode, if any */
-    struct ext2_page *pages;    /* the kernel glue's page cache (ext2_pcache.c); the core never touches it */
+    struct ext2_pcache *pages;  /* the kernel glue's page cache (ext2_pcache.c); the core never touches it */
 };
 
 struct ext2_fs {
@@ -56,6 +57,7 @@ struct ext2_fs {
     uint16_t state_at_mount;        /* s_state before we cleared VALID */
     bool rdonly;
     bool sb_dirty;
+    bool gd_dirty;                  /* group descriptors changed since written */
     uint64_t lru_clock;
     struct ext2_buf cache[EXT2_CACHE_SLOTS];
     struct ext2_inode *inodes;      /* in use */
@@ -70,6 +72,8 @@ int ext2_umount(struct ext2_fs *fs);
 int ext2_remount(struct ext2_fs *fs, bool rdonly) __must_check;
 /* Write back, restore the clean state found at mount and go read-only; fs stays allocated. */
 int ext2_shutdown(struct ext2_fs *fs);
+/* After ext2_shutdown, for good: free the block cache, descriptors and zero block; only ext2_iput and ext2_umount may follow. */
+void ext2_release_buffers(struct ext2_fs *fs);
 int ext2_sync(struct ext2_fs *fs) __must_check;
 int ext2_write_super(struct ext2_fs *fs) __must_check;
 int ext2_write_group(struct ext2_fs *fs, uint32_t group) __must_check;
@@ -82,12 +86,19 @@ void ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *st);
 /* --- block cache (ext2_cache.c) --- */
 /* Pin block blk in the cache; *out is its bs bytes. */
 int ext2_bread(struct ext2_fs *fs, uint32_t blk, struct ext2_buf **out) __must_check;
-/* Write a pinned buffer through to disk. */
+/* Mark a pinned buffer changed: it is written at the next ext2_sync/ext2_cache_flush or when evicted. */
 int ext2_bwrite(struct ext2_fs *fs, struct ext2_buf *b) __must_check;
+/* Write every changed buffer (and the group descriptors) to the disk. */
+int ext2_cache_flush(struct ext2_fs *fs) __must_check;
+/* Is any metadata (cached block, descriptors, superblock counts) waiting for ext2_sync? */
+bool ext2_cache_dirty(const struct ext2_fs *fs);
 void ext2_brelse(struct ext2_buf *b);
-/* Uncached whole-block I/O (file data); keeps any cached copy current. */
+/* Whole-block I/O past the cache (file data): reads see cached copies, writes update them. */
 int ext2_read_block(struct ext2_fs *fs, uint32_t blk, void *buf) __must_check;
 int ext2_write_block(struct ext2_fs *fs, uint32_t blk, const void *buf) __must_check;
+/* n contiguous blocks in one device request (page-cache I/O); writes keep cached copies current. */
+int ext2_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf) __must_check;
+int ext2_write_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, const void *buf) __must_check;
 void ext2_cache_drop(struct ext2_fs *fs);
 
 /* --- allocation (ext2_alloc.c) --- */

@@ -133,16 +133,32 @@ int ext2_write_super(struct ext2_fs *fs)
 
 int ext2_write_group(struct ext2_fs *fs, uint32_t group)
 {
-    uint32_t per = fs->bs / sizeof(struct ext2_group_desc);
-    uint32_t i = group / per;
-    return ext2_write_block(fs, gdt_start(fs) + i, (uint8_t *)fs->gd + (size_t)i * fs->bs);
+    (void)group;
+    if (fs->rdonly)
+        return -EROFS;
+    fs->gd_dirty = true;    /* written by ext2_sync */
+    return 0;
+}
+
+/* The group descriptor table, when changed. */
+static int flush_groups(struct ext2_fs *fs)
+{
+    for (uint32_t i = 0; fs->gd_dirty && i < fs->gdt_blocks; i++) {
+        int r = ext2_write_block(fs, gdt_start(fs) + i, (uint8_t *)fs->gd + (size_t)i * fs->bs);
+        if (r)
+            return r;
+    }
+    fs->gd_dirty = false;
+    return 0;
 }
 
 int ext2_sync(struct ext2_fs *fs)
 {
     if (fs->rdonly)
         return 0;
-    int r = ext2_write_super(fs);
+    int r = ext2_cache_flush(fs);
+    r = r ? r : flush_groups(fs);
+    r = r ? r : ext2_write_super(fs);
     return r ? r : blkdev_flush(fs->bd);
 }
 
@@ -153,6 +169,15 @@ int ext2_shutdown(struct ext2_fs *fs)
     int r = ext2_sync(fs);
     fs->rdonly = true;
     return r;
+}
+
+void ext2_release_buffers(struct ext2_fs *fs)
+{
+    ext2_cache_drop(fs);
+    kfree(fs->gd);
+    fs->gd = NULL;
+    kfree(fs->zero);
+    fs->zero = NULL;
 }
 
 int ext2_umount(struct ext2_fs *fs)

@@ -10,6 +10,7 @@
 #include "block/blkdev.h"
 #include "fs/ext2/ext2_vfs.h"
 #include "fs/ext2/ext2_pcache.h"
+#include "mm/shrink.h"
 #include "fs/mount.h"
 #include "fs/namei.h"
 
@@ -107,9 +108,9 @@ static int make_root(struct ext2_sbi *s, struct dentry **root)
 #define EXT2_WRITEBACK_NS (5ull * 1000 * 1000 * 1000)
 
 /*
- * The write-back task: every 5 s, stores through shared mappings of every
- * mounted ext2 file system reach the disk (metadata and write(2) data are
- * written through already). Started with the first mount; never exits.
+ * The write-back task: every 5 s, dirty pages (write(2)), stores through
+ * shared mappings and changed metadata blocks of every mounted ext2 file
+ * system reach the disk, data first. Started with the first mount; never exits.
  */
 static void writeback_main(void *arg)
 {
@@ -122,13 +123,51 @@ static void writeback_main(void *arg)
             struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
             mutex_lock(&s->lock);
             int r = s->dead ? 0 : ext2_pcache_writeback_all_locked(s);
+            bool meta = !s->dead && !s->fs->rdonly && ext2_cache_dirty(s->fs);
+            int e = meta ? ext2_sync(s->fs) : 0;    /* the metadata the data needs; an idle disk is left alone */
             mutex_unlock(&s->lock);
-            if (r)
-                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r);
+            if (r || e)
+                pr_warn("ext2: %s: write-back failed: %d\n", s->bd->name, r ? r : e);
         }
         mutex_unlock(&ext2_mounts_lock);
     }
 }
+
+/*
+ * The shrinker mm calls before an out-of-memory kill: clean pages nobody
+ * maps go first; then dirty ones are written back and go too. Only trylocks
+ * (the allocating task may hold any of these).
+ */
+static uint64_t ext2_shrink_scan(uint64_t want)
+{
+    if (!ext2_mounts_ready || !mutex_trylock(&ext2_mounts_lock))
+        return 0;
+    uint64_t got = 0;
+    for (int pass = 0; pass < 2 && got < want; pass++) {
+        struct list_head *l;
+        list_for_each(l, &ext2_mounts) {
+            struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
+            if (got >= want || !mutex_trylock(&s->lock))
+                continue;
+            if (pass && !s->dead)
+                (void)ext2_pcache_writeback_all_locked(s);  /* a failure keeps those pages */
+            got += ext2_pcache_shrink_locked(s, want - got);
+            mutex_unlock(&s->lock);
+        }
+    }
+    mutex_unlock(&ext2_mounts_lock);
+    return got;
+}
+
+static uint64_t ext2_cached_pages(void) { return atomic_load(&ext2_pc_pages); }
+static uint64_t ext2_dirty_pages(void) { return atomic_load(&ext2_pc_dirty); }
+
+static const struct shrinker ext2_shrinker = {
+    .name = "ext2-pagecache",
+    .scan = ext2_shrink_scan,
+    .count = ext2_cached_pages,
+    .dirty = ext2_dirty_pages,
+};
 
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)
 {
@@ -151,8 +190,11 @@ int ext2_make_bdev(struct blkdev *bd, uint32_t flags, struct dentry **root)
         mutex_unlock(&vfs_lock);
     }
     mutex_lock(&ext2_mounts_lock);
-    if (!writeback_task)
+    if (!writeback_task) {
         writeback_task = task_spawn("ext2-writeback", writeback_main, NULL, -1);
+        if (shrinker_register(&ext2_shrinker))
+            pr_warn("ext2: no shrinker slot: the page cache is not shrunk under memory pressure\n");
+    }
     struct ext2_sbi *s = mounted_locked(bd);
     if (s) {
         int r = share_locked(s, flags, root);
@@ -257,6 +299,9 @@ static void ext2_sb_kill(struct super_block *sb)
         (void)ext2_pcache_writeback_all_locked(s);  /* FIXME: report a failed final write */
     if (!s->dead)
         (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
+    for (struct ext2_inode *ip = s->fs->inodes; ip; ip = ip->next)
+        ext2_pcache_drop_locked(ip);    /* mappers keep their frames by their own references */
+    ext2_release_buffers(s->fs);        /* read-only now: a later ext2_iput does no disk I/O */
     s->dead = true;
     mutex_unlock(&s->lock);
     mutex_lock(&ext2_mounts_lock);

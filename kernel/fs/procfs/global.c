@@ -17,6 +17,7 @@
 #include "sys/uts.h"
 #include "mm/aslr.h"
 #include "block/blkdev.h"
+#include "mm/shrink.h"
 
 static long link_self(const struct inode *ino, char *buf, size_t size, struct file **t)
 {
@@ -41,11 +42,14 @@ static int show_meminfo(struct pbuf *b, const struct inode *ino)
     (void)ino;
     struct frame_stats st;
     frame_get_stats(&st);
-    unsigned long long total = st.total * 4, free = st.free * 4;
+    uint64_t cached, dirty;
+    mm_cache_stats(&cached, &dirty);
+    unsigned long long total = st.total * 4, free = st.free * 4, cache = cached * 4, dirt = dirty * 4;
     pb_printf(b, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
-              "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
-              "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n",
-              total, free, free);
+              "Buffers:               0 kB\nCached:         %8llu kB\nSwapCached:            0 kB\n"
+              "SwapTotal:             0 kB\nSwapFree:              0 kB\nDirty:          %8llu kB\n"
+              "Shmem:                 0 kB\n",
+              total, free, free + cache - dirt, cache, dirt);
     return 0;
 }
 
