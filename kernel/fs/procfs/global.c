@@ -234,6 +234,7 @@ static const struct proc_entry sys_fs[] = {
 static const struct proc_entry sys_dirs[] = {
     { "kernel", S_IFDIR | 0555, .children = sys_kernel, .iops = &proc_static_iops },
     { "fs", S_IFDIR | 0555, .children = sys_fs, .iops = &proc_static_iops },
+    { "vm", S_IFDIR | 0555, .children = proc_sys_vm, .iops = &proc_static_iops },
     { .name = NULL },
 };
 
