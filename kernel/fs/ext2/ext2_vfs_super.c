@@ -249,6 +249,26 @@ static int ext2_sb_remount(struct super_block *sb, bool rdonly)
     return r;
 }
 
+/*
+ * Unlink every dentry below root, children before parents, so that unused
+ * ones are freed and their inodes evicted (a dead file system only frees
+ * memory then). Held dentries stay until their holders let go. vfs_lock held.
+ */
+static void prune_tree_locked(struct dentry *root)
+{
+    struct dentry *d = root;
+    while (!list_empty(&root->children)) {
+        if (!list_empty(&d->children)) {
+            d = list_first_entry(&d->children, struct dentry, sibling);
+            continue;
+        }
+        struct dentry *parent = d->parent;
+        dentry_remove_locked(d);
+        d = parent;
+    }
+}
+
+/* The last mount went (vfs_lock held once s->root is set; a failed mount has none). */
 static void ext2_sb_kill(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
@@ -258,11 +278,18 @@ static void ext2_sb_kill(struct super_block *sb)
     if (!s->dead)
         (void)ext2_shutdown(s->fs);     /* FIXME: report a failed final write */
     s->dead = true;
+    ext2_cache_drop(s->fs);     /* nothing reads blocks once dead: the metadata buffers go now */
     mutex_unlock(&s->lock);
     mutex_lock(&ext2_mounts_lock);
     list_del(&s->link);
     list_init(&s->link);
+    struct dentry *root = s->root;
+    s->root = NULL;
     mutex_unlock(&ext2_mounts_lock);
+    if (root) {                 /* the mount keeps its own reference on the root */
+        prune_tree_locked(root);
+        dput(root);
+    }
 }
 
 const struct super_ops ext2_sops = {
