@@ -12,6 +12,7 @@
 struct stress_cfg {
 	int scale;      /* work multiplier: 1 in `make test`, more in `make stress` */
 	int workers;    /* processes per phase */
+	bool warmup;    /* the first, unchecked pass: phases may skip their slowest parts */
 };
 extern struct stress_cfg cfg;
 

@@ -1,11 +1,25 @@
 // SPDX-License-Identifier: MPL-2.0
 // Process phases: fork storms with orphans, exec (also from a threaded process), threads, mmap churn.
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "stress.h"
+
+/*
+ * An orphan for init to reap: a plain fork, or a clone child whose exit signal is SIGURG
+ * or none (re-parenting makes it a plain child, so init's plain wait() still reaps it).
+ */
+static void make_orphan(int k)
+{
+	static const long exit_signals[] = { SIGCHLD, SIGURG, 0 };
+
+	if (syscall(SYS_clone, exit_signals[k / 4 % 3], 0, 0, 0, 0) == 0)
+		_exit(0);
+}
 
 /* Forks with exit codes; every 4th child leaves an orphan grandchild for init to reap. */
 static int fork_worker(int i)
@@ -14,8 +28,8 @@ static int fork_worker(int i)
 		pid_t p = fork();
 
 		if (p == 0) {
-			if (k % 4 == 0 && fork() == 0)
-				_exit(0);       /* the orphan: re-parented to init */
+			if (k % 4 == 0)
+				make_orphan(k);
 			_exit((i + k) & 0x7f);
 		}
 		int st = wait_status(p);
