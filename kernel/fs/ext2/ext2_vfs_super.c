@@ -249,23 +249,11 @@ static int ext2_sb_remount(struct super_block *sb, bool rdonly)
     return r;
 }
 
-/*
- * Unlink every dentry below root, children before parents, so that unused
- * ones are freed and their inodes evicted (a dead file system only frees
- * memory then). Held dentries stay until their holders let go. vfs_lock held.
- */
+/* Unlink every dentry below root so unused ones and their inodes are freed. vfs_lock held. */
 static void prune_tree_locked(struct dentry *root)
 {
-    struct dentry *d = root;
-    while (!list_empty(&root->children)) {
-        if (!list_empty(&d->children)) {
-            d = list_first_entry(&d->children, struct dentry, sibling);
-            continue;
-        }
-        struct dentry *parent = d->parent;
-        dentry_remove_locked(d);
-        d = parent;
-    }
+    while (!list_empty(&root->children))
+        dentry_remove_tree_locked(list_first_entry(&root->children, struct dentry, sibling));
 }
 
 /* The last mount went (vfs_lock held once s->root is set; a failed mount has none). */

@@ -279,7 +279,7 @@ static struct dentry *root_lookup(struct dentry *dir, const char *name, size_t l
     struct dentry *d = dentry_lookup_locked(dir, name, len);
     if (!pid_exists(pid)) {
         if (d && !d->mounted)
-            dentry_remove_locked(d);
+            dentry_remove_tree_locked(d);
         return NULL;
     }
     return d ? d : proc_add_locked(dir, &proc_pid_dir_entry, pid, 0, name, len);
