@@ -63,6 +63,18 @@ static long mem_free_kib(void)
 	return kib;
 }
 
+/* Let the kernel free what it caches, so MemFree compares like with like. */
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			printf("fuzz: drop_caches failed\n");
+		close(fd);
+	}
+}
+
 static void parse(struct opts *o, int argc, char **argv)
 {
 	*o = (struct opts){ 1, 1000000, 300, 0, 2, 0 };
@@ -206,6 +218,7 @@ int main(int argc, char **argv)
 	struct slot slots[MAX_WORKERS] = { 0 };
 	struct fuzz_shared *sh;
 	uint64_t start, last_print, respawns = 0, stuck = 0, unkillable = 0, calls;
+	long free0;
 
 	parse(&o, argc, argv);
 	if (o.replay)
@@ -220,6 +233,8 @@ int main(int argc, char **argv)
 	printf("fuzz: seed=%llu count=%llu time=%llus workers=%d\n",
 	       (unsigned long long)o.seed, (unsigned long long)o.count,
 	       (unsigned long long)o.seconds, o.workers);
+	drop_caches();
+	free0 = mem_free_kib();
 	start = last_print = now_ns();
 	for (int i = 0; i < o.workers; i++)
 		spawn(&slots[i], i, &o, sh);
@@ -248,6 +263,9 @@ int main(int argc, char **argv)
 		reap(slots, o.workers, &respawns, &o, sh, 0);
 		usleep(100000);
 	}
+	drop_caches();
+	printf("fuzz: MemFree %ld KiB at the start, %ld KiB at the end (after drop_caches)\n",
+	       free0, mem_free_kib());
 	printf("FUZZ-RESULT calls=%llu seconds=%.1f respawns=%llu stuck=%llu unkillable=%llu\n",
 	       (unsigned long long)total_calls(sh, o.workers), (now_ns() - start) / 1e9,
 	       (unsigned long long)respawns, (unsigned long long)stuck,
