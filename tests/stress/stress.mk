@@ -8,7 +8,7 @@ STRESS_BIN    := $(BUILD)/userland/stress/stress
 STRESS_SRCS   := $(wildcard tests/stress/*.c)
 STRESS_CPIO   := $(BUILD)/initramfs-stress.cpio
 STRESS_IMGS   := $(BUILD)/tests/stress
-STRESS_SCALE  ?= 10
+STRESS_SCALE  ?= 5
 STRESS_TIME   ?= 1200
 STRESS_MKDISK  = rm -f $(1) && mke2fs -q -F -t ext2 -b 1024 $(1) 16M
 STRESS_FSCK    = e2fsck -fn $(1) >$(1).fsck 2>&1 || { cat $(1).fsck; exit 1; }
@@ -61,7 +61,7 @@ test-linux-stress: $(STRESS_CPIO)
 	$(call stress_run,linux-stress,1,240,linux)
 LINUX_BOOT_TESTS += test-linux-stress
 
-## stress: the long stress run on Keel (STRESS_SCALE, default 10; STRESS_TIME seconds at most).
+## stress: the long stress run on Keel (STRESS_SCALE, default 5; STRESS_TIME seconds at most).
 stress: kernel $(STRESS_CPIO)
 	$(call stress_run,stress,$(STRESS_SCALE),$(STRESS_TIME),keel)
 

@@ -13,7 +13,7 @@
 #define DISK "/dev/vda"
 #define MNT  "/mnt"
 /* Enough that leaving each unmounted tree's dentries and inodes behind exceeds the tolerance. */
-#define MOUNT_CYCLES 16
+#define MOUNT_CYCLES 20
 #define MANY_FILES   250
 
 /* Debian's Linux has virtio and ext4 (which also mounts ext2) as modules in the initramfs. */
