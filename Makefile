@@ -35,6 +35,7 @@ include kernel/kernel.mk
 -include tests/boot/initramfs_gz.mk
 -include tests/blk/blk.mk
 -include tests/ext2/ext2.mk
+-include tests/stress/stress.mk
 -include tests/boot/oom.mk
 -include tests/dyn/dyn.mk
 -include tests/shell/shell.mk

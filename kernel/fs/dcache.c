@@ -58,6 +58,21 @@ void dentry_remove_locked(struct dentry *d)
     dput(d);
 }
 
+void dentry_remove_tree_locked(struct dentry *top)
+{
+    struct dentry *d = top;
+    while (!list_empty(&top->children)) {
+        if (!list_empty(&d->children)) {
+            d = list_first_entry(&d->children, struct dentry, sibling);
+            continue;
+        }
+        struct dentry *parent = d->parent;
+        dentry_remove_locked(d);
+        d = parent;
+    }
+    dentry_remove_locked(top);
+}
+
 struct dentry *dentry_lookup_locked(struct dentry *dir, const char *name, size_t len)
 {
     struct list_head *p;

@@ -64,6 +64,12 @@ struct dentry *dentry_new_root(struct inode *ino) __must_check;
 struct dentry *dentry_add_locked(struct dentry *dir, const char *name, size_t len, struct inode *ino) __must_check;
 /* Unlink: mark dead and drop the tree reference. vfs_lock held. */
 void dentry_remove_locked(struct dentry *d);
+/*
+ * Unlink d and everything below it, children first, so that unused dentries
+ * are freed (dentry_remove_locked on a directory alone leaves its children
+ * holding it). Dentries still held stay until released. vfs_lock held.
+ */
+void dentry_remove_tree_locked(struct dentry *d);
 struct dentry *dentry_lookup_locked(struct dentry *dir, const char *name, size_t len);
 void dget(struct dentry *d);
 void dput(struct dentry *d);

@@ -15,7 +15,7 @@
 static void vfs_up(void)
 {
     static bool done;
-    if (!done && vfs_init() == 0)
+    if (!done && (root_mount || vfs_init() == 0))     /* dcache_test.c may have done it */
         done = true;
 }
 

@@ -40,10 +40,17 @@ void mm_put(struct mm *mm)
 {
     if (atomic_sub(&mm->refcount, 1) != 0)
         return;
+    /*
+     * Unmap every VMA now rather than leaving the pages to the vm_space: the
+     * exiting task keeps that loaded (and referenced) until task_exit, after
+     * its parent was told it died, which then saw the memory still in use.
+     */
     struct list_head *p, *n;
     list_for_each_safe(p, n, &mm->vmas) {
+        struct vma *v = list_entry(p, struct vma, node);
+        (void)vm_unmap(mm->vs, v->start, v->end - v->start);
         list_del(p);
-        vma_free(list_entry(p, struct vma, node));
+        vma_free(v);
     }
     vm_space_set_fault_handler(mm->vs, 0, NULL);
     vm_space_put(mm->vs);

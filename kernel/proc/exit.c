@@ -41,6 +41,16 @@ static void reparent_children_locked(struct process *p)
         list_del(&c->sibling);
         c->parent = reaper;
         list_add_tail(&c->sibling, &reaper->children);
+        /*
+         * As Linux: an orphan becomes a plain child of its reaper, so a clone
+         * child with another exit signal (or none) is still reaped by a plain
+         * wait() instead of staying a zombie for ever; a zombie is announced.
+         */
+        c->exit_signal = SIGCHLD;
+        if (c->state == PROC_ZOMBIE && signal_parent_exit_locked(c)) {
+            proc_reap_locked(c);    /* the reaper ignores SIGCHLD or set SA_NOCLDWAIT */
+            continue;
+        }
         zombies |= c->state == PROC_ZOMBIE;
         int sig = __atomic_load_n(&c->ctl.pdeath_signal, __ATOMIC_RELAXED);
         if (sig && c->state == PROC_ALIVE) {

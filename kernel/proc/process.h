@@ -52,7 +52,7 @@ struct process {
     struct list_head all_node;      /* in the list of all processes */
     int pgid, sid;                  /* guarded by tasklist_lock */
     enum proc_state state;          /* guarded by tasklist_lock */
-    int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children) */
+    int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children); guarded by tasklist_lock */
     uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */
     uint64_t child_runtime_ns;      /* of reaped children; guarded by tasklist_lock */
     uint64_t utime_ns;              /* the user-mode part of runtime_ns; guarded by lock */

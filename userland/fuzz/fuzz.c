@@ -11,6 +11,7 @@
 // progress for 1 s is killed; one that does not die within 5 s of SIGKILL is
 // reported unkillable (a kernel hang). As pid 1 it powers off at the end.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -61,6 +62,29 @@ static long mem_free_kib(void)
 	if (f)
 		fclose(f);
 	return kib;
+}
+
+/* List /proc: a dead process's directory goes at the next listing (Keel, as Linux's dcache). */
+static void list_proc(void)
+{
+	DIR *d = opendir("/proc");
+
+	while (d && readdir(d))
+		;
+	if (d)
+		closedir(d);
+}
+
+/* Let the kernel free what it caches, so MemFree compares like with like. */
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			printf("fuzz: drop_caches failed\n");
+		close(fd);
+	}
 }
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -206,6 +230,7 @@ int main(int argc, char **argv)
 	struct slot slots[MAX_WORKERS] = { 0 };
 	struct fuzz_shared *sh;
 	uint64_t start, last_print, respawns = 0, stuck = 0, unkillable = 0, calls;
+	long free0;
 
 	parse(&o, argc, argv);
 	if (o.replay)
@@ -220,6 +245,8 @@ int main(int argc, char **argv)
 	printf("fuzz: seed=%llu count=%llu time=%llus workers=%d\n",
 	       (unsigned long long)o.seed, (unsigned long long)o.count,
 	       (unsigned long long)o.seconds, o.workers);
+	drop_caches();
+	free0 = mem_free_kib();
 	start = last_print = now_ns();
 	for (int i = 0; i < o.workers; i++)
 		spawn(&slots[i], i, &o, sh);
@@ -248,6 +275,10 @@ int main(int argc, char **argv)
 		reap(slots, o.workers, &respawns, &o, sh, 0);
 		usleep(100000);
 	}
+	list_proc();
+	drop_caches();
+	printf("fuzz: MemFree %ld KiB at the start, %ld KiB at the end (after drop_caches)\n",
+	       free0, mem_free_kib());
 	printf("FUZZ-RESULT calls=%llu seconds=%.1f respawns=%llu stuck=%llu unkillable=%llu\n",
 	       (unsigned long long)total_calls(sh, o.workers), (now_ns() - start) / 1e9,
 	       (unsigned long long)respawns, (unsigned long long)stuck,

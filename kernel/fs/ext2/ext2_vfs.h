@@ -20,7 +20,7 @@ struct ext2_sbi {
     struct ext2_fs *fs;         /* guarded by lock */
     struct blkdev *bd;          /* immutable */
     bool dead;                  /* unmounted; guarded by lock */
-    struct dentry *root;        /* a reference, for further mounts of the device; set once */
+    struct dentry *root;        /* a reference, for further mounts of the device; guarded by ext2_mounts_lock; NULL once killed */
     struct list_head link;      /* ext2_mounts; guarded by ext2_mounts_lock */
 };
 

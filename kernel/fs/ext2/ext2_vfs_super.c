@@ -291,6 +291,14 @@ static int ext2_sb_remount(struct super_block *sb, bool rdonly)
     return r;
 }
 
+/* Unlink every dentry below root so unused ones and their inodes are freed. vfs_lock held. */
+static void prune_tree_locked(struct dentry *root)
+{
+    while (!list_empty(&root->children))
+        dentry_remove_tree_locked(list_first_entry(&root->children, struct dentry, sibling));
+}
+
+/* The last mount went (vfs_lock held once s->root is set; a failed mount has none). */
 static void ext2_sb_kill(struct super_block *sb)
 {
     struct ext2_sbi *s = sb->fs_info;
@@ -303,11 +311,18 @@ static void ext2_sb_kill(struct super_block *sb)
         ext2_pcache_drop_locked(ip);    /* mappers keep their frames by their own references */
     ext2_release_buffers(s->fs);        /* read-only now: a later ext2_iput does no disk I/O */
     s->dead = true;
+    ext2_cache_drop(s->fs);     /* nothing reads blocks once dead: the metadata buffers go now */
     mutex_unlock(&s->lock);
     mutex_lock(&ext2_mounts_lock);
     list_del(&s->link);
     list_init(&s->link);
+    struct dentry *root = s->root;
+    s->root = NULL;
     mutex_unlock(&ext2_mounts_lock);
+    if (root) {                 /* the mount keeps its own reference on the root */
+        prune_tree_locked(root);
+        dput(root);
+    }
 }
 
 const struct super_ops ext2_sops = {

@@ -269,6 +269,7 @@ static const struct proc_entry sys_fs[] = {
 static const struct proc_entry sys_dirs[] = {
     { "kernel", S_IFDIR | 0555, .children = sys_kernel, .iops = &proc_static_iops },
     { "fs", S_IFDIR | 0555, .children = sys_fs, .iops = &proc_static_iops },
+    { "vm", S_IFDIR | 0555, .children = proc_sys_vm, .iops = &proc_static_iops },
     { .name = NULL },
 };
 
@@ -313,7 +314,7 @@ static struct dentry *root_lookup(struct dentry *dir, const char *name, size_t l
     struct dentry *d = dentry_lookup_locked(dir, name, len);
     if (!pid_exists(pid)) {
         if (d && !d->mounted)
-            dentry_remove_locked(d);
+            dentry_remove_tree_locked(d);
         return NULL;
     }
     return d ? d : proc_add_locked(dir, &proc_pid_dir_entry, pid, 0, name, len);

@@ -461,7 +461,7 @@ static struct dentry *task_lookup(struct dentry *dir, const char *name, size_t l
     struct dentry *d = dentry_lookup_locked(dir, name, len);
     if (!proc_name_num(name, len, &tid) || !tid_alive(dir->inode->fs_id, tid)) {
         if (d && !d->mounted)
-            dentry_remove_locked(d);
+            dentry_remove_tree_locked(d);     /* with its files */
         return NULL;
     }
     return d ? d : proc_add_locked(dir, &proc_tid_dir_entry, dir->inode->fs_id, tid, name, len);

@@ -218,7 +218,7 @@ void proc_prune_locked(struct dentry *dir, bool (*keep)(struct dentry *d))
         if (!keep(c) && !c->mounted) {
             if (S_ISDIR(c->inode->mode))
                 dir->inode->nlink--;
-            dentry_remove_locked(c);
+            dentry_remove_tree_locked(c);     /* a pid directory's files go with it */
         }
     }
 }

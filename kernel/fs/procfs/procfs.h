@@ -52,6 +52,7 @@ void proc_unlock(struct process *p);
 /* Tables (pid.c, global.c). */
 extern const struct proc_entry proc_root_entry, proc_pid_dir_entry, proc_tid_dir_entry;
 extern const struct proc_entry proc_root_entries[];
+extern const struct proc_entry proc_sys_vm[];       /* sys_vm.c */
 extern const struct inode_ops proc_root_iops;
 
 /* Shared by pid.c and global.c: mount table text for the calling process's root. */
