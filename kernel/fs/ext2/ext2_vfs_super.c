@@ -311,7 +311,6 @@ static void ext2_sb_kill(struct super_block *sb)
         ext2_pcache_drop_locked(ip);    /* mappers keep their frames by their own references */
     ext2_release_buffers(s->fs);        /* read-only now: a later ext2_iput does no disk I/O */
     s->dead = true;
-    ext2_cache_drop(s->fs);     /* nothing reads blocks once dead: the metadata buffers go now */
     mutex_unlock(&s->lock);
     mutex_lock(&ext2_mounts_lock);
     list_del(&s->link);
