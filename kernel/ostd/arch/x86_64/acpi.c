@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // ACPI glue: find the tables, learn CPUs and I/O APICs (MADT) and how to power off (FADT, \_S5).
 #include <ostd/heap.h>
+#include <ostd/panic.h>
 #include <ostd/types.h>
 #include <ostd/console.h>
 #include <ostd/power.h>
