@@ -13,6 +13,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/layout.h"
 #include "internal.h"
+#include "lockdep.h"
 #include "mm/kstack.h"
 #include <ostd/boot.h>
 
@@ -39,7 +40,14 @@ struct task {
     struct waitqueue exit_wq;
     uint64_t runtime_ns, last_start;
     struct ktimer sleep_timer;
+#ifdef CONFIG_DEBUG_LOCKS
+    struct lockdep_task lockdep;  /* mutexes held; only the task itself touches it */
+#endif
 };
+
+#ifdef CONFIG_DEBUG_LOCKS
+struct lockdep_task *task_lockdep(struct task *t) { return &t->lockdep; }
+#endif
 
 static uint64_t next_task_id = 1;
 static struct task idle_tasks[MAX_CPUS];
