@@ -17,10 +17,10 @@
 #define LD_RELEASE(l, key, kind, ip)     (void)lockdep_release((l), (key), (kind), (ip))
 #define LD_MIGHT_SLEEP(what, ip)         (void)lockdep_might_sleep((what), (ip))
 #else
-#define LD_CHECK(l, key, name, kind, ip) do { } while (0)
-#define LD_ACQUIRED(l, key, kind, ip)    do { } while (0)
-#define LD_RELEASE(l, key, kind, ip)     do { } while (0)
-#define LD_MIGHT_SLEEP(what, ip)         do { } while (0)
+#define LD_CHECK(l, key, name, kind, ip) ((void)(ip))
+#define LD_ACQUIRED(l, key, kind, ip)    ((void)(ip))
+#define LD_RELEASE(l, key, kind, ip)     ((void)(ip))
+#define LD_MIGHT_SLEEP(what, ip)         ((void)(ip))
 #endif
 
 void spin_init_key(spinlock_t *l, const char *name, const void *key)
@@ -150,7 +150,7 @@ void mutex_init_key(struct mutex *m, const char *name, const void *key)
     m->key = key;
 }
 
-static const char *mutex_name(const struct mutex *m) { return m->name ? m->name : m->lock.name; }
+static __unused const char *mutex_name(const struct mutex *m) { return m->name ? m->name : m->lock.name; }
 
 static bool mutex_try(struct mutex *m)
 {
