@@ -245,17 +245,19 @@ static const struct ld_held *find_held(const struct ld_held *st, unsigned depth,
     return NULL;
 }
 
-/* The same lock instance already held by this task/CPU (it would deadlock)? IRQs off. */
-static const struct ld_held *held_already(const void *lock)
+/*
+ * The same lock instance already held by this CPU (spinlocks) or task (mutexes)?
+ * It would deadlock. A mutex and its inner spinlock share an address, so kinds stay apart. IRQs off.
+ */
+static const struct ld_held *held_already(const void *lock, enum ld_kind kind)
 {
+    if (kind == LD_MUTEX || kind == LD_MUTEX_TRY) {
+        struct task *t = task_current();
+        return t ? find_held(task_lockdep(t)->held, task_lockdep(t)->depth, lock) : NULL;
+    }
     struct ld_cpu *c = ldc();
     const struct ld_held *h = find_held(c->held[0], c->depth[0], lock);
-    if (!h)
-        h = find_held(c->held[1], c->depth[1], lock);
-    struct task *t = task_current();
-    if (!h && t)
-        h = find_held(task_lockdep(t)->held, task_lockdep(t)->depth, lock);
-    return h;
+    return h ? h : find_held(c->held[1], c->depth[1], lock);
 }
 
 /* Graph lock held: record that held->cls was held while taking cls. Returns a cycle's path length. */
@@ -328,7 +330,7 @@ enum ld_fault lockdep_check_acquire(const void *lock, const void *key, const cha
     unsigned long fl = irq_save();
     struct acquire_result *r = &results[this_cpu()->cpu_id];
     enum ld_fault f = LD_OK;
-    const struct ld_held *again = held_already(lock);
+    const struct ld_held *again = held_already(lock, kind);
     if (again) {
         f = report_simple(LD_RECURSIVE, "recursive locking (deadlock)", name, ip, again);
         irq_restore(fl);

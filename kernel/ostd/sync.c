@@ -150,6 +150,8 @@ void mutex_init_key(struct mutex *m, const char *name, const void *key)
     m->key = key;
 }
 
+/* A static mutex's class: its name field (its address is the inner spinlock's, a separate class). */
+static __unused const void *mutex_key(const struct mutex *m) { return m->key ? m->key : (const void *)&m->name; }
 static __unused const char *mutex_name(const struct mutex *m) { return m->name ? m->name : m->lock.name; }
 
 static bool mutex_try(struct mutex *m)
@@ -166,7 +168,7 @@ bool mutex_trylock(struct mutex *m)
 {
     bool ok = mutex_try(m);
     if (ok)
-        LD_ACQUIRED(m, m->key, LD_MUTEX_TRY, CALLER);
+        LD_ACQUIRED(m, mutex_key(m), LD_MUTEX_TRY, CALLER);
     return ok;
 }
 
@@ -174,16 +176,16 @@ void mutex_lock(struct mutex *m)
 {
     uint64_t ip = CALLER;
     LD_MIGHT_SLEEP(mutex_name(m), ip);
-    LD_CHECK(m, m->key, mutex_name(m), LD_MUTEX, ip);
+    LD_CHECK(m, mutex_key(m), mutex_name(m), LD_MUTEX, ip);
     if (m->owner == task_current() && m->owner)
         panic("mutex_lock: recursive locking by %s", task_name(task_current()));
     wait_event(&m->wq, mutex_try(m));
-    LD_ACQUIRED(m, m->key, LD_MUTEX, ip);
+    LD_ACQUIRED(m, mutex_key(m), LD_MUTEX, ip);
 }
 
 void mutex_unlock(struct mutex *m)
 {
-    LD_RELEASE(m, m->key, LD_MUTEX, CALLER);
+    LD_RELEASE(m, mutex_key(m), LD_MUTEX, CALLER);
     unsigned long f = spin_lock_irqsave(&m->lock);
     BUG_ON(m->owner != task_current());
     m->owner = NULL;

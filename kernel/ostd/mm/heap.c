@@ -193,6 +193,8 @@ bool heap_raw_is_object(const void *p)
 size_t ksize(const void *p)
 {
 #ifdef CONFIG_DEBUG_HEAP
+    if (!((uintptr_t)p & (PAGE_SIZE - 1)))
+        return heap_raw_usable(p);      /* an undecorated largest block */
     return heap_debug_size(p);
 #else
     return heap_raw_usable(p);
@@ -204,7 +206,10 @@ void kfree(void *p)
     if (!p)
         return;
 #ifdef CONFIG_DEBUG_HEAP
-    heap_debug_free(p, (uint64_t)(uintptr_t)__builtin_return_address(0));
+    if (!((uintptr_t)p & (PAGE_SIZE - 1)))
+        heap_raw_free(p);               /* an undecorated largest block */
+    else
+        heap_debug_free(p, (uint64_t)(uintptr_t)__builtin_return_address(0));
 #else
     heap_raw_free(p);
 #endif

@@ -54,6 +54,10 @@ void *heap_debug_alloc(size_t size, uint64_t caller)
 {
     if (size > (PAGE_SIZE << 10))
         return NULL;
+    if (size == 0)
+        size = 1;
+    if (size + HEAP_DBG_FRONT + HEAP_DBG_TAIL_MIN > (PAGE_SIZE << 10))
+        return heap_raw_alloc(size);    /* the largest blocks: page-aligned, undecorated */
     struct dbg_hdr *h = heap_raw_alloc(size + HEAP_DBG_FRONT + HEAP_DBG_TAIL_MIN);
     if (!h)
         return NULL;
@@ -251,8 +255,27 @@ int heap_check(void)
     return res.faults;
 }
 
+void heap_quarantine_drain(void)
+{
+    for (;;) {
+        struct dbg_hdr *h = NULL;
+        unsigned long fl = spin_lock_irqsave(&q_lock);
+        if (q_count) {
+            h = q_ring[q_head];
+            q_bytes -= h->raw_usable;
+            q_head = (q_head + 1) % QUARANTINE_SLOTS;
+            q_count--;
+        }
+        spin_unlock_irqrestore(&q_lock, fl);
+        if (!h)
+            return;
+        release(h);
+    }
+}
+
 #else
 
 int heap_check(void) { return 0; }
+void heap_quarantine_drain(void) {}
 
 #endif
