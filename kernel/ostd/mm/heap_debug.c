@@ -170,6 +170,8 @@ static __noreturn void heap_die(const struct heap_report *r)
           heap_fault_name(r->fault), r->ptr, r->size, as, (unsigned long)ao, r->offset);
 }
 
+static void periodic_check(void);
+
 /* Really release an object leaving the quarantine, after checking its poison. */
 static void release(struct dbg_hdr *h)
 {
@@ -191,6 +193,7 @@ void heap_debug_free(void *p, uint64_t caller)
     }
     struct dbg_hdr *h = hdr_of(p);
     h->free_ip = caller;
+    periodic_check();
     if (h->raw_usable > QUARANTINE_MAX_OBJ) {
         h->magic = 0;
         heap_raw_free(h);
@@ -232,12 +235,34 @@ static void check_slot(void *raw, void *ctx)
     struct heap_report r;
     if (heap_debug_check_live(user_of(h), &r) == HEAP_OK)
         return;
-    /* A racing free/reuse may change the object under us: report only a stable failure. */
-    if (heap_debug_check_live(user_of(h), &r) == HEAP_OK || r.fault == HEAP_DOUBLE_FREE)
+    /* A racing free/reuse may change the object under us: report only a stable redzone failure. */
+    if (heap_debug_check_live(user_of(h), &r) != HEAP_FRONT_REDZONE && r.fault != HEAP_TAIL_REDZONE)
         return;
     struct heap_check_result *res = ctx;
     if (res->faults++ == 0)
         heap_report_print(&r);
+}
+
+/* Every PERIODIC_FREES frees, kfree checks every live object (quarantined ones are checked on release). */
+#define PERIODIC_FREES 8192
+static uint32_t frees_since_check;
+static bool periodic_paused;      /* while a self-test corrupts an object on purpose */
+
+void heap_debug_pause_periodic(bool pause)
+{
+    __atomic_store_n(&periodic_paused, pause, __ATOMIC_SEQ_CST);
+}
+
+static void periodic_check(void)
+{
+    if (__atomic_load_n(&periodic_paused, __ATOMIC_SEQ_CST))
+        return;
+    if (__atomic_add_fetch(&frees_since_check, 1, __ATOMIC_RELAXED) % PERIODIC_FREES)
+        return;
+    struct heap_check_result res = { 0 };
+    heap_raw_for_each_object(check_slot, &res);
+    if (res.faults)
+        panic("heap: %d corrupted live object(s) found by the periodic check (first above)", res.faults);
 }
 
 int heap_check(void)

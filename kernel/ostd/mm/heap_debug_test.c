@@ -38,10 +38,12 @@ KTEST(heap_debug_detects_overflow)
     uint8_t *p = kmalloc(40);
     KT_ASSERT(p != NULL);
     KT_EQ(heap_debug_check_live(p, &r), HEAP_OK);
+    heap_debug_pause_periodic(true);
     poke(p, 41, 0);                               /* one byte past the end (plus one) */
     enum heap_fault f = heap_debug_check_live(p, &r);
     int found = heap_check();
     poke(p, 41, HEAP_DBG_REDZONE);                /* repair before freeing */
+    heap_debug_pause_periodic(false);
     kfree(p);
     KT_EQ(f, HEAP_TAIL_REDZONE);
     KT_EQ(r.size, 40);
@@ -55,12 +57,14 @@ KTEST(heap_debug_detects_underflow_large)
     struct heap_report r;
     uint8_t *p = kmalloc(3 * PAGE_SIZE);    /* a buddy block, not a slab object */
     KT_ASSERT(p != NULL);
+    heap_debug_pause_periodic(true);
     poke(p, -3, 0);
     enum heap_fault f = heap_debug_check_live(p, &r);
     poke(p, -3, HEAP_DBG_REDZONE);
     poke(p, 3 * PAGE_SIZE, 1);
     enum heap_fault tail = heap_debug_check_live(p, &r);
     poke(p, 3 * PAGE_SIZE, HEAP_DBG_REDZONE);
+    heap_debug_pause_periodic(false);
     kfree(p);
     KT_EQ(f, HEAP_FRONT_REDZONE);
     KT_EQ(tail, HEAP_TAIL_REDZONE);
@@ -83,11 +87,14 @@ KTEST(heap_debug_detects_use_after_free)
     uint8_t *p = kmalloc(64);
     KT_ASSERT(p != NULL);
     kfree(p);
-    KT_EQ(p[10], HEAP_DBG_POISON);
+    bool poisoned = p[10] == HEAP_DBG_POISON;
+    heap_debug_pause_periodic(true);
     poke(p, 10, 7);                               /* the quarantine keeps p from being reused */
     enum heap_fault f = heap_debug_check_freed(p, &r);
     int found = heap_check();
     poke(p, 10, HEAP_DBG_POISON);
+    heap_debug_pause_periodic(false);
+    KT_ASSERT(poisoned);
     KT_EQ(f, HEAP_USE_AFTER_FREE);
     KT_EQ(r.offset, 10);
     KT_ASSERT(found >= 1);

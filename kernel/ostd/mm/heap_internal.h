@@ -52,6 +52,8 @@ enum heap_fault heap_debug_check_live(const void *p, struct heap_report *r);
 enum heap_fault heap_debug_check_freed(const void *p, struct heap_report *r);
 const char *heap_fault_name(enum heap_fault f);
 void heap_report_print(const struct heap_report *r);
+/* Self-tests that corrupt an object on purpose pause the periodic check in kfree meanwhile. */
+void heap_debug_pause_periodic(bool pause);
 struct heap_check_result { int faults; };
 #endif
 
