@@ -45,6 +45,7 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory safety
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory ktest
+	$(Q)$(MAKE) --no-print-directory ktest-debug
 	$(Q)$(MAKE) --no-print-directory integration
 	@echo "make test: all stages passed"
 

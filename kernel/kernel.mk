@@ -35,6 +35,11 @@ KOBJS     := $(call kobjs,$(KBUILD)/obj,)
 KTOBJS    := $(call kobjs,$(KBUILD)/ktest-obj,$(TEST_C))
 # The profiling kernel (CONFIG_PROFILE: timer-tick samples, flat profile at power-off).
 KPOBJS    := $(call kobjs,$(KBUILD)/profile-obj,)
+# The debug kernels (CONFIG_DEBUG_HEAP + CONFIG_DEBUG_LOCKS: redzones, poison, quarantine, lock
+# order checks; see docs/robustness.md) used by the fuzz and stress runs, and its ktest twin.
+DEBUG_DEFS := -DCONFIG_DEBUG_HEAP -DCONFIG_DEBUG_LOCKS
+KDOBJS    := $(call kobjs,$(KBUILD)/debug-obj,)
+KTDOBJS   := $(call kobjs,$(KBUILD)/ktest-debug-obj,$(TEST_C))
 LDSCRIPT  := kernel/ostd/arch/x86_64/linker.ld
 
 include kernel/vdso/user/vdso.mk
@@ -67,6 +72,8 @@ endef
 $(eval $(call kvariant,$(KBUILD)/obj,))
 $(eval $(call kvariant,$(KBUILD)/ktest-obj,-DCONFIG_KTEST))
 $(eval $(call kvariant,$(KBUILD)/profile-obj,-DCONFIG_PROFILE))
+$(eval $(call kvariant,$(KBUILD)/debug-obj,$(DEBUG_DEFS)))
+$(eval $(call kvariant,$(KBUILD)/ktest-debug-obj,-DCONFIG_KTEST $(DEBUG_DEFS)))
 
 # Link: pass 1 with an empty symbol table, pass 2 with the real one (text addresses do not move:
 # .ksymtab sits after .text and .rodata).
@@ -81,12 +88,13 @@ define klink
 	$(Q)rm -f $(2).pass1
 endef
 
-objlist_of = $(if $(filter ktest,$(1)),$(KTOBJS),$(if $(filter profile,$(1)),$(KPOBJS),$(KOBJS)))
+objlist_of = $(or $(if $(filter ktest,$(1)),$(KTOBJS)),$(if $(filter profile,$(1)),$(KPOBJS)), \
+    $(if $(filter debug,$(1)),$(KDOBJS)),$(if $(filter ktest-debug,$(1)),$(KTDOBJS)),$(KOBJS))
 # The object lists, rewritten only when they change, so removing a source relinks.
 $(KBUILD)/%.objlist: FORCE
 	@mkdir -p $(@D)
 	@echo '$(call objlist_of,$*)' | cmp -s - $@ || echo '$(call objlist_of,$*)' > $@
-.PHONY: FORCE kernel-profile
+.PHONY: FORCE kernel-profile kernel-debug ktest-debug
 FORCE:
 
 $(BUILD)/kernel.elf: $(KOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/kernel.objlist
@@ -97,6 +105,15 @@ $(BUILD)/kernel-ktest.elf: $(KTOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(K
 
 $(BUILD)/kernel-profile.elf: $(KPOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/profile.objlist
 	$(call klink,$(KPOBJS),$@)
+
+$(BUILD)/kernel-debug.elf: $(KDOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/debug.objlist
+	$(call klink,$(KDOBJS),$@)
+
+$(BUILD)/kernel-ktest-debug.elf: $(KTDOBJS) $(LDSCRIPT) kernel/tools/gen_ksymtab.py $(KBUILD)/ktest-debug.objlist
+	$(call klink,$(KTDOBJS),$@)
+
+## kernel-debug: build build/kernel-debug.elf (debugging heap + lock-order checker; docs/robustness.md)
+kernel-debug: $(BUILD)/kernel-debug.elf
 
 ## kernel-profile: build build/kernel-profile.elf (samples RIP per tick, prints a profile at power-off)
 kernel-profile: $(BUILD)/kernel-profile.elf
@@ -110,6 +127,12 @@ ktest: $(BUILD)/kernel-ktest.elf $(BUILD)/ktest-initrd.cpio
 	$(Q)$(PYTHON) tests/harness/qemu_run.py --name ktest --kernel $(BUILD)/kernel-ktest.elf \
 	    --initrd $(BUILD)/ktest-initrd.cpio --append "console=ttyS0" --smp $(SMP) --mem $(MEM) \
 	    --accel $(ACCEL) --timeout $(KTEST_TIMEOUT) --ktest --log $(BUILD)/ktest.log
+
+## ktest-debug: every KTEST on the debug kernel (also runs the heap and lock checker self-tests)
+ktest-debug: $(BUILD)/kernel-ktest-debug.elf $(BUILD)/ktest-initrd.cpio
+	$(Q)$(PYTHON) tests/harness/qemu_run.py --name ktest-debug --kernel $(BUILD)/kernel-ktest-debug.elf \
+	    --initrd $(BUILD)/ktest-initrd.cpio --append "console=ttyS0" --smp $(SMP) --mem $(MEM) \
+	    --accel $(ACCEL) --timeout $(KTEST_TIMEOUT) --ktest --log $(BUILD)/ktest-debug.log
 
 $(BUILD)/ktest-initrd.cpio:
 	@mkdir -p $(BUILD)
@@ -126,4 +149,4 @@ run: $(BUILD)/kernel.elf $(RUN_INITRD)
 
 comma := ,
 
--include $(KOBJS:.o=.d) $(KTOBJS:.o=.d) $(KPOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(KTOBJS:.o=.d) $(KPOBJS:.o=.d) $(KDOBJS:.o=.d) $(KTDOBJS:.o=.d)

@@ -15,9 +15,7 @@
  * Serialises writes through device files, so two partial-sector writes to
  * one sector cannot lose each other's bytes (there is no page cache yet).
  */
-static struct mutex write_lock = {
-    SPINLOCK_INIT("blkdev write"), NULL, { SPINLOCK_INIT("blkdev write wq"), LIST_HEAD_INIT(write_lock.wq.waiters) }
-};
+static struct mutex write_lock = MUTEX_INIT(write_lock, "blkdev write");
 
 static int blk_open(struct file *f)
 {

@@ -13,6 +13,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/layout.h"
 #include "internal.h"
+#include "lockdep.h"
 #include "mm/kstack.h"
 #include <ostd/boot.h>
 
@@ -41,7 +42,14 @@ struct task {
     uint64_t user_ns;             /* time in user mode; written by the task itself, read atomically */
     uint64_t user_since;          /* monotonic ns of the current user entry, 0 in the kernel; likewise */
     struct ktimer sleep_timer;
+#ifdef CONFIG_DEBUG_LOCKS
+    struct lockdep_task lockdep;  /* mutexes held; only the task itself touches it */
+#endif
 };
+
+#ifdef CONFIG_DEBUG_LOCKS
+struct lockdep_task *task_lockdep(struct task *t) { return &t->lockdep; }
+#endif
 
 static uint64_t next_task_id = 1;
 static struct task idle_tasks[MAX_CPUS];

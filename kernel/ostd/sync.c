@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// Spinlocks, wait queues and mutexes.
+// Spinlocks, wait queues and mutexes (with the CONFIG_DEBUG_LOCKS order-checker hooks).
 #include <ostd/sync.h>
 #include <ostd/task.h>
 #include <ostd/cpu.h>
@@ -7,16 +7,33 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "internal.h"
+#include "lockdep.h"
 
-void spin_init(spinlock_t *l, const char *name)
+#define CALLER ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+#ifdef CONFIG_DEBUG_LOCKS
+#define LD_CHECK(l, key, name, kind, ip) (void)lockdep_check_acquire((l), (key), (name), (kind), (ip))
+#define LD_ACQUIRED(l, key, kind, ip)    lockdep_acquired((l), (key), (kind), (ip))
+#define LD_RELEASE(l, key, kind, ip)     (void)lockdep_release((l), (key), (kind), (ip))
+#define LD_MIGHT_SLEEP(what, ip)         (void)lockdep_might_sleep((what), (ip))
+#else
+#define LD_CHECK(l, key, name, kind, ip) ((void)(ip))
+#define LD_ACQUIRED(l, key, kind, ip)    ((void)(ip))
+#define LD_RELEASE(l, key, kind, ip)     ((void)(ip))
+#define LD_MIGHT_SLEEP(what, ip)         ((void)(ip))
+#endif
+
+void spin_init_key(spinlock_t *l, const char *name, const void *key)
 {
     l->locked = 0;
     l->owner_cpu = 0;
     l->name = name;
+    l->key = key;
 }
 
-static void spin_acquire(spinlock_t *l)
+static void spin_acquire(spinlock_t *l, enum ld_kind kind, uint64_t ip)
 {
+    LD_CHECK(l, l->key, l->name, kind, ip);
     for (;;) {
         if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
             break;
@@ -24,11 +41,13 @@ static void spin_acquire(spinlock_t *l)
             __asm__ volatile("pause" ::: "memory");
     }
     l->owner_cpu = percpu_ready ? this_cpu()->cpu_id : 0;
+    LD_ACQUIRED(l, l->key, kind, ip);
 }
 
-static void spin_release(spinlock_t *l)
+static void spin_release(spinlock_t *l, enum ld_kind kind, uint64_t ip)
 {
     BUG_ON(!l->locked);
+    LD_RELEASE(l, l->key, kind, ip);
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -43,13 +62,13 @@ unsigned long spin_lock_irqsave(spinlock_t *l)
     unsigned long f = irq_save();
     if (have_percpu())
         this_cpu()->preempt_count++;
-    spin_acquire(l);
+    spin_acquire(l, LD_SPIN_IRQSAVE, CALLER);
     return f;
 }
 
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
 {
-    spin_release(l);
+    spin_release(l, LD_SPIN_IRQSAVE, CALLER);
     if (have_percpu())
         this_cpu()->preempt_count--;
     irq_restore(f);
@@ -58,12 +77,12 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
 void spin_lock(spinlock_t *l)
 {
     preempt_disable();
-    spin_acquire(l);
+    spin_acquire(l, LD_SPIN, CALLER);
 }
 
 void spin_unlock(spinlock_t *l)
 {
-    spin_release(l);
+    spin_release(l, LD_SPIN, CALLER);
     preempt_enable();
 }
 
@@ -71,9 +90,9 @@ bool spin_is_locked(const spinlock_t *l) { return __atomic_load_n(&l->locked, __
 
 /* ---- wait queues ---- */
 
-void wq_init(struct waitqueue *wq)
+void wq_init_key(struct waitqueue *wq, const char *name, const void *key)
 {
-    spin_init(&wq->lock, "waitqueue");
+    spin_init_key(&wq->lock, name, key);
     list_init(&wq->waiters);
 }
 
@@ -81,6 +100,7 @@ void wq_init(struct waitqueue *wq)
 /* Queue the current task and mark it sleeping; the caller re-checks its condition next. */
 void wq_prepare(struct waitqueue *wq, struct wq_entry *e)
 {
+    LD_MIGHT_SLEEP("wait queue", CALLER);
     unsigned long f = spin_lock_irqsave(&wq->lock);
     e->task = task_current();
     if (!e->queued) {
@@ -120,14 +140,21 @@ int wq_wake(struct waitqueue *wq, int n)
 
 /* ---- mutexes ---- */
 
-void mutex_init(struct mutex *m)
+/* The mutex's own spinlock and wait queue are leaf locks: one class for all mutexes. */
+void mutex_init_key(struct mutex *m, const char *name, const void *key)
 {
-    spin_init(&m->lock, "mutex");
+    spin_init(&m->lock, "mutex internal");
     m->owner = NULL;
-    wq_init(&m->wq);
+    wq_init_key(&m->wq, "mutex waiters", LOCK_CLASS_KEY);
+    m->name = name;
+    m->key = key;
 }
 
-bool mutex_trylock(struct mutex *m)
+/* A static mutex's class: its name field (its address is the inner spinlock's, a separate class). */
+static __unused const void *mutex_key(const struct mutex *m) { return m->key ? m->key : (const void *)&m->name; }
+static __unused const char *mutex_name(const struct mutex *m) { return m->name ? m->name : m->lock.name; }
+
+static bool mutex_try(struct mutex *m)
 {
     unsigned long f = spin_lock_irqsave(&m->lock);
     bool ok = m->owner == NULL;
@@ -137,15 +164,28 @@ bool mutex_trylock(struct mutex *m)
     return ok;
 }
 
+bool mutex_trylock(struct mutex *m)
+{
+    bool ok = mutex_try(m);
+    if (ok)
+        LD_ACQUIRED(m, mutex_key(m), LD_MUTEX_TRY, CALLER);
+    return ok;
+}
+
 void mutex_lock(struct mutex *m)
 {
+    uint64_t ip = CALLER;
+    LD_MIGHT_SLEEP(mutex_name(m), ip);
+    LD_CHECK(m, mutex_key(m), mutex_name(m), LD_MUTEX, ip);
     if (m->owner == task_current() && m->owner)
         panic("mutex_lock: recursive locking by %s", task_name(task_current()));
-    wait_event(&m->wq, mutex_trylock(m));
+    wait_event(&m->wq, mutex_try(m));
+    LD_ACQUIRED(m, mutex_key(m), LD_MUTEX, ip);
 }
 
 void mutex_unlock(struct mutex *m)
 {
+    LD_RELEASE(m, mutex_key(m), LD_MUTEX, CALLER);
     unsigned long f = spin_lock_irqsave(&m->lock);
     BUG_ON(m->owner != task_current());
     m->owner = NULL;

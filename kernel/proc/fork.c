@@ -73,6 +73,15 @@ static int clone_check(uint64_t f, uint64_t tls)
 /* Share or copy the parent's resources into the new process. */
 static int clone_resources(struct process *np, struct process *p, uint64_t f)
 {
+    /* fs_context_dup takes vfs_lock, which comes before process.lock: copy without p->lock. */
+    mutex_lock(&p->lock);
+    struct fs_context *pfs = p->fs;
+    if (pfs)
+        fs_context_get(pfs);
+    mutex_unlock(&p->lock);
+    np->fs = (f & CLONE_FS) || !pfs ? pfs : fs_context_dup(pfs);
+    if (!(f & CLONE_FS) && pfs)
+        fs_context_put(pfs);    /* CLONE_FS: the reference is np's */
     mutex_lock(&p->lock);
     np->mm = (f & CLONE_VM) ? p->mm : mm_dup(p->mm);
     if ((f & CLONE_VM) && np->mm)
@@ -80,9 +89,6 @@ static int clone_resources(struct process *np, struct process *p, uint64_t f)
     np->files = (f & CLONE_FILES) ? p->files : files_dup(p->files);
     if ((f & CLONE_FILES) && np->files)
         files_get(np->files);
-    np->fs = (f & CLONE_FS) ? p->fs : fs_context_dup(p->fs);
-    if ((f & CLONE_FS) && np->fs)
-        fs_context_get(np->fs);
     np->cred = p->cred;
     cred_get(np->cred);
     memcpy(np->rlim, p->rlim, sizeof(np->rlim));

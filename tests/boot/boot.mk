@@ -10,7 +10,7 @@ define keel_tap_test
 test-keel-$(1)-$(3): kernel $(2)
 	@mkdir -p $(TEST_LOGS)
 	$(Q)$(QEMU_RUN_KEEL) --name keel-$(1)-$(3) --machine $(3) \
-		--kernel $(KERNEL_ELF) --initrd $(2) --append "$(KEEL_APPEND)" \
+		--kernel $$(KERNEL_ELF) --initrd $(2) --append "$(KEEL_APPEND)" \
 		--tap --log $(TEST_LOGS)/keel-$(1)-$(3).log
 KEEL_BOOT_TESTS += test-keel-$(1)-$(3)
 endef

@@ -35,3 +35,11 @@ test-keel-fuzz-short: kernel $(FUZZ_INITRD)
 	    --append "$(KEEL_APPEND) -- $(FUZZ_SHORT_ARGS)" --timeout 240 \
 	    $(FUZZ_CHECKS) --log $(TEST_LOGS)/keel-fuzz-short.log
 KEEL_BOOT_TESTS += test-keel-fuzz-short
+
+# The fuzz and stress runs use the debug kernel (CONFIG_DEBUG_HEAP + CONFIG_DEBUG_LOCKS):
+# heap overflows, use-after-free writes, double frees and lock-order inversions panic
+# there, which the harness reports. ROBUST_KERNEL=$(BUILD)/kernel.elf runs them on the normal one.
+ROBUST_KERNEL ?= $(BUILD)/kernel-debug.elf
+ROBUST_TESTS  := fuzz test-keel-fuzz-short test-keel-abi-stress_short-q35
+$(ROBUST_TESTS): KERNEL_ELF = $(ROBUST_KERNEL)
+$(ROBUST_TESTS): $(ROBUST_KERNEL)

@@ -10,9 +10,8 @@
 
 static struct list_head devices = LIST_HEAD_INIT(devices);  /* written only by the scan (boot) */
 static struct list_head drivers = LIST_HEAD_INIT(drivers);
-static struct mutex bus_lock = {   /* guards drivers and every device's driver field */
-    SPINLOCK_INIT("pci bus"), NULL, { SPINLOCK_INIT("pci bus wq"), LIST_HEAD_INIT(bus_lock.wq.waiters) }
-};
+/* guards drivers and every device's driver field */
+static struct mutex bus_lock = MUTEX_INIT(bus_lock, "pci bus");
 
 void pci_read_header(const struct pci_device *dev, uint8_t cfg[256])
 {

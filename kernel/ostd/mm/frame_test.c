@@ -7,11 +7,12 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include "frame_internal.h"
+#include "heap_internal.h"
 
 #define MS 1000000ULL
 
 /* Let the previous test's task finish switching out (its stack goes back to the pool). */
-static void settle(void) { task_sleep_ns(20 * MS); }
+static void settle(void) { task_sleep_ns(20 * MS); heap_quarantine_drain(); }
 
 static uint64_t free_frames(void)
 {
@@ -194,6 +195,7 @@ KTEST(frame_many_distinct)
     for (int i = 0; i < n; i++)
         frame_put(f[i]);
     kfree(f);
+    heap_quarantine_drain();
     KT_EQ(n, NMANY);
     KT_EQ(dups, 0);
     KT_EQ(bad_tags, 0);

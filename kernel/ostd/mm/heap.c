@@ -5,6 +5,7 @@
 #include <ostd/sync.h>
 #include <lib/string.h>
 #include "frame_internal.h"
+#include "heap_internal.h"
 #include "../internal.h"
 
 #define MIN_SHIFT   4
@@ -91,7 +92,7 @@ static void *large_alloc(size_t size)
     return frame_virt(f);
 }
 
-void *kmalloc(size_t size)
+void *heap_raw_alloc(size_t size)
 {
     if (size == 0)
         size = 1;
@@ -120,19 +121,40 @@ void *kmalloc(size_t size)
     return obj;
 }
 
-void *kzalloc(size_t size)
+/* The public entry points; debug builds wrap every object in redzones (heap_debug.c). */
+static void *alloc_from(size_t size, uint64_t caller)
 {
-    void *p = kmalloc(size);
+#ifdef CONFIG_DEBUG_HEAP
+    return heap_debug_alloc(size, caller);
+#else
+    (void)caller;
+    return heap_raw_alloc(size);
+#endif
+}
+
+void *kmalloc(size_t size)
+{
+    return alloc_from(size, (uint64_t)(uintptr_t)__builtin_return_address(0));
+}
+
+static void *zalloc_from(size_t size, uint64_t caller)
+{
+    void *p = alloc_from(size, caller);
     if (p)
         memset(p, 0, size);
     return p;
+}
+
+void *kzalloc(size_t size)
+{
+    return zalloc_from(size, (uint64_t)(uintptr_t)__builtin_return_address(0));
 }
 
 void *kcalloc(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    return kzalloc(n * size);
+    return zalloc_from(n * size, (uint64_t)(uintptr_t)__builtin_return_address(0));
 }
 
 static struct frame *heap_frame(const void *p)
@@ -143,7 +165,7 @@ static struct frame *heap_frame(const void *p)
     return frame_of_paddr(pa);
 }
 
-size_t ksize(const void *p)
+size_t heap_raw_usable(const void *p)
 {
     struct frame *f = heap_frame(p);
     if (f->flags == FRAME_LARGE)
@@ -152,10 +174,49 @@ size_t ksize(const void *p)
     return 1UL << (((struct slab *)f->owner)->cls + MIN_SHIFT);
 }
 
+bool heap_raw_is_object(const void *p)
+{
+    uint64_t pa = virt_to_phys(p);
+    if ((pa >> PAGE_SHIFT) >= max_pfn)
+        return false;
+    struct frame *f = frame_of_paddr(pa);
+    if (f->flags == FRAME_LARGE)
+        return (pa & (PAGE_SIZE - 1)) == 0;
+    if (f->flags != FRAME_SLAB)
+        return false;
+    const struct slab *s = f->owner;
+    size_t off = (size_t)((uintptr_t)p - (uintptr_t)s);
+    size_t osz = 1UL << (s->cls + MIN_SHIFT);
+    return off >= SLAB_HDR && (off - SLAB_HDR) % osz == 0 && (off - SLAB_HDR) / osz < s->capacity;
+}
+
+size_t ksize(const void *p)
+{
+#ifdef CONFIG_DEBUG_HEAP
+    if (!((uintptr_t)p & (PAGE_SIZE - 1)))
+        return heap_raw_usable(p);      /* an undecorated largest block */
+    return heap_debug_size(p);
+#else
+    return heap_raw_usable(p);
+#endif
+}
+
 void kfree(void *p)
 {
     if (!p)
         return;
+#ifdef CONFIG_DEBUG_HEAP
+    if (!((uintptr_t)p & (PAGE_SIZE - 1)))
+        heap_raw_free(p);               /* an undecorated largest block */
+    else
+        heap_debug_free(p, (uint64_t)(uintptr_t)__builtin_return_address(0));
+#else
+    heap_raw_free(p);
+#endif
+}
+
+void heap_raw_free(void *p)
+{
     struct frame *f = heap_frame(p);
     if (f->flags == FRAME_LARGE) {
         stat_add(-(long)(PAGE_SIZE << f->order), -1, -(1L << f->order));
@@ -185,6 +246,22 @@ void kfree(void *p)
         f->flags = 0;
         f->owner = NULL;
         frame_put(f);
+    }
+}
+
+void heap_raw_for_each_object(void (*fn)(void *raw, void *ctx), void *ctx)
+{
+    for (uint64_t pfn = 0; pfn < max_pfn; pfn++) {
+        struct frame *f = &frame_table[pfn];
+        uint16_t flags = __atomic_load_n(&f->flags, __ATOMIC_ACQUIRE);
+        if (flags == FRAME_LARGE) {
+            fn(frame_virt(f), ctx);
+        } else if (flags == FRAME_SLAB) {
+            struct slab *s = frame_virt(f);
+            size_t osz = 1UL << (s->cls % NCLASSES + MIN_SHIFT);
+            for (size_t i = 0; i < (PAGE_SIZE - SLAB_HDR) / osz; i++)
+                fn((char *)s + SLAB_HDR + i * osz, ctx);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 #include <ostd/ktest.h>
 #include <ostd/vm_space.h>
 #include <ostd/frame.h>
+#include "heap_internal.h"
 #include <ostd/heap.h>
 #include <ostd/task.h>
 #include <uapi/errno.h>
@@ -220,6 +221,7 @@ KTEST(vm_space_put_frees_everything)
     vm_space_put(warm);
     struct frame_stats s0, s_created, s1, s2;
     struct heap_stats h0, h2;
+    heap_quarantine_drain();
     frame_get_stats(&s0);
     heap_get_stats(&h0);
     struct vm_space *vs = vm_space_create();
@@ -242,6 +244,7 @@ KTEST(vm_space_put_frees_everything)
     }
     frame_get_stats(&s1);
     vm_space_put(vs);
+    heap_quarantine_drain();
     frame_get_stats(&s2);
     heap_get_stats(&h2);
     KT_EQ(r, 0);

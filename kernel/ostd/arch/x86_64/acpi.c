@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // ACPI glue: find the tables, learn CPUs and I/O APICs (MADT) and how to power off (FADT, \_S5).
+#include <ostd/heap.h>
+#include <ostd/panic.h>
 #include <ostd/types.h>
 #include <ostd/console.h>
 #include <ostd/power.h>
@@ -137,6 +139,9 @@ static void debug_exit(int code)
 
 void power_off(int code)
 {
+    /* CONFIG_DEBUG_HEAP: every clean run ends with a whole-heap redzone/poison check. */
+    if (code == 0 && heap_check())
+        panic("heap: corruption found by the check at power-off");
     irq_disable();
     if (code == 0)
         profile_dump();   /* CONFIG_PROFILE builds; a clean shutdown only */

@@ -10,8 +10,14 @@ void *kmalloc(size_t size) __attribute__((malloc, alloc_size(1))) __must_check;
 void *kzalloc(size_t size) __attribute__((malloc, alloc_size(1))) __must_check;
 void *kcalloc(size_t n, size_t size) __must_check;
 void kfree(void *p);
-/* Usable size of an allocation (>= the requested size). */
+/* Usable size of an allocation (>= the requested size; exactly it with CONFIG_DEBUG_HEAP). */
 size_t ksize(const void *p);
+
+/*
+ * CONFIG_DEBUG_HEAP: check every live object's redzones and the poison of every
+ * quarantined one; prints the first fault, returns how many. 0 in normal builds.
+ */
+int heap_check(void);
 
 struct heap_stats { uint64_t bytes_in_use, allocations, pages; };
 void heap_get_stats(struct heap_stats *st);

@@ -10,11 +10,19 @@ typedef struct spinlock {
     uint32_t locked;
     uint32_t owner_cpu;     /* for debugging; valid while locked */
     const char *name;
+    const void *key;        /* lock class for the order checker: the init site; NULL: the lock itself */
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { 0, 0, n }
+/* A static lock is its own class. */
+#define SPINLOCK_INIT(n) { 0, 0, n, NULL }
 
-void spin_init(spinlock_t *l, const char *name);
+/*
+ * Every lock initialised at one call site shares one class: the lock-order
+ * checker (CONFIG_DEBUG_LOCKS, docs/robustness.md) learns the order of classes.
+ */
+#define LOCK_CLASS_KEY ({ static const char __lock_key; &__lock_key; })
+#define spin_init(l, name) spin_init_key((l), (name), LOCK_CLASS_KEY)
+void spin_init_key(spinlock_t *l, const char *name, const void *key);
 /* Disable interrupts and preemption, take the lock; returns the previous IRQ state. */
 unsigned long spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
@@ -28,7 +36,8 @@ struct waitqueue {
     spinlock_t lock;
     struct list_head waiters;   /* guarded by lock */
 };
-void wq_init(struct waitqueue *wq);
+#define wq_init(wq) wq_init_key((wq), __func__, LOCK_CLASS_KEY)
+void wq_init_key(struct waitqueue *wq, const char *name, const void *key);
 /* Wake up to n waiters (n < 0: all). Any context. Returns how many were woken. */
 int wq_wake(struct waitqueue *wq, int n);
 #define wq_wake_one(wq) wq_wake(wq, 1)
@@ -65,8 +74,14 @@ struct mutex {
     spinlock_t lock;
     struct task *owner;         /* guarded by lock */
     struct waitqueue wq;
+    const char *name;           /* the function that initialised it */
+    const void *key;            /* lock class (see spin_init) */
 };
-void mutex_init(struct mutex *m);
+/* A static mutex (its own class): static struct mutex m = MUTEX_INIT(m, "name"); */
+#define MUTEX_INIT(m, n) { .lock = SPINLOCK_INIT(n), .owner = NULL, \
+        .wq = { SPINLOCK_INIT(n " waiters"), LIST_HEAD_INIT((m).wq.waiters) }, .name = n, .key = NULL }
+#define mutex_init(m) mutex_init_key((m), __func__, LOCK_CLASS_KEY)
+void mutex_init_key(struct mutex *m, const char *name, const void *key);
 void mutex_lock(struct mutex *m);
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
