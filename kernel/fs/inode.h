@@ -106,6 +106,7 @@ struct inode {
     unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
     uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
     uint32_t seals;             /* guarded by lock: F_SEAL_* (memfd.c); F_SEAL_SEAL unless sealable */
+    uint32_t map_writable;      /* guarded by lock: shared mappings that may write (VMA_WCOUNT, memfd.c) */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */

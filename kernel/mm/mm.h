@@ -21,6 +21,7 @@ enum {
     VMA_LOCKONFAULT = 64, /* mlock2(MLOCK_ONFAULT) / mlockall(MCL_ONFAULT): not populated up front */
     VMA_DONTFORK  = 128, /* MADV_DONTFORK: a forked child does not get this mapping */
     VMA_WIPEONFORK = 256, /* MADV_WIPEONFORK: a forked child gets it zero-filled */
+    VMA_WCOUNT    = 512, /* a shared file mapping that may be writable: counted in the inode (memfd_shared_map_*) */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */
