@@ -64,6 +64,8 @@ struct super_ops {
     int (*sync)(struct super_block *sb);
     /* MS_REMOUNT without MS_BIND: switch the whole file system to read-only or back. */
     int (*remount)(struct super_block *sb, bool rdonly);
+    /* MS_REMOUNT without MS_BIND: apply the options in data (may be NULL). vfs_lock held. */
+    int (*reconfigure)(struct super_block *sb, const char *data);
     /* The last mount is gone and nothing is open: write back, mark clean, stop. vfs_lock held. */
     void (*kill)(struct super_block *sb);
 };

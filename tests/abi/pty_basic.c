@@ -181,13 +181,82 @@ static void error_tests(int m, int s, int n)
     CHECK(stat(path, &st), -ENOENT, "the /dev/pts node is gone with its master");
 }
 
+static long ptn_of(int m)
+{
+    int n = -1;
+    return ioctl(m, TIOCGPTN, &n) ? -errno : n;
+}
+
+/* Every devpts mount is its own instance (Linux >= 4.7): own indexes, own ptmx, own options. */
+static void instances(void)
+{
+    mkdir("/tmp", 01777);
+    mkdir("/tmp/pi", 0755);
+    CHECK(mount("tmpfs", "/tmp/pi", "tmpfs", 0, NULL), 0, "mount a tmpfs for two devpts instances");
+    mkdir("/tmp/pi/a", 0755);
+    mkdir("/tmp/pi/b", 0755);
+    CHECK(mount("devpts", "/tmp/pi/a", "devpts", 0, "ptmxmode=0666"), 0, "mount devpts instance a");
+    CHECK(mount("devpts", "/tmp/pi/b", "devpts", 0, "newinstance,max=1,mode=0604,uid=1234,gid=4321,ptmxmode=0666"), 0,
+          "mount devpts instance b with max=1,mode=0604,uid=1234,gid=4321");
+    struct stat sa, sb, sp;
+    int ma = open("/tmp/pi/a/ptmx", O_RDWR | O_NOCTTY), mb = open("/tmp/pi/b/ptmx", O_RDWR | O_NOCTTY);
+    tap_ok(ma >= 0 && mb >= 0, "each instance's ptmx opens");
+    tap_eq_long(ptn_of(ma), 0, "instance a allocates index 0 (the /dev/pts pty is elsewhere)");
+    tap_eq_long(ptn_of(mb), 0, "instance b allocates index 0 too");
+    CHECK(open("/tmp/pi/b/ptmx", O_RDWR | O_NOCTTY), -ENOSPC, "max=1: a second pty in b fails with ENOSPC");
+    int ma2 = open("/tmp/pi/a/ptmx", O_RDWR | O_NOCTTY);
+    tap_eq_long(ptn_of(ma2), 1, "a second pty in a gets index 1");
+    CHECK(stat("/tmp/pi/a/1", &sa), 0, "its node appears in a");
+    CHECK(stat("/tmp/pi/b/1", &sb), -ENOENT, "and not in b");
+    CHECK(stat("/dev/pts/1", &sp), -ENOENT, "nor in /dev/pts");
+    CHECK(stat("/tmp/pi/a/0", &sa), 0, "stat a/0");
+    CHECK(stat("/tmp/pi/b/0", &sb), 0, "stat b/0");
+    tap_ok(sa.st_dev != sb.st_dev, "the instances are different file systems");
+    tap_ok(sa.st_mode == (S_IFCHR | 0600) && sa.st_uid == 0 && sa.st_gid == 0,
+           "a's slave node: default mode 0600, the opener's uid and gid");
+    tap_ok(sb.st_mode == (S_IFCHR | 0604) && sb.st_uid == 1234 && sb.st_gid == 4321,
+           "b's slave node: mode=, uid= and gid= applied");
+    unlockpt(mb);
+    int peer = ioctl(mb, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    tap_ok(peer >= 0 && fstat(peer, &sp) == 0 && sp.st_dev == sb.st_dev && sp.st_ino == sb.st_ino,
+           "TIOCGPTPEER opens the slave of the master's own instance");
+    char buf[16];
+    CHECK(write(mb, "inst\r", 5), 5, "write to b's master");
+    tap_eq_long(read_some(peer, buf, 5), 5, "b's slave reads it");
+    close(peer);
+    unlockpt(ma);
+    int sl = open("/tmp/pi/a/0", O_RDWR | O_NOCTTY);
+    tap_ok(sl >= 0, "a/0 opens after unlockpt on a's master");
+    CHECK(write(sl, "A", 1), 1, "write to a's slave");
+    tap_eq_long(read_some(ma, buf, 1), 1, "a's master reads it");
+    close(sl);
+    CHECK(mount(NULL, "/tmp/pi/a", NULL, MS_REMOUNT, "ptmxmode=0640"), 0, "remount a with ptmxmode=0640");
+    CHECK(stat("/tmp/pi/a/ptmx", &sa), 0, "stat a/ptmx");
+    tap_eq_long(sa.st_mode, S_IFCHR | 0640, "remount changed the ptmx mode");
+    CHECK(mount(NULL, "/tmp/pi/b", NULL, MS_REMOUNT, "max=2,ptmxmode=0666"), 0, "remount b with max=2");
+    int mb2 = open("/tmp/pi/b/ptmx", O_RDWR | O_NOCTTY);
+    tap_eq_long(ptn_of(mb2), 1, "the raised max= lets b allocate index 1");
+    CHECK(stat("/tmp/pi/b/1", &sb), 0, "stat b/1");
+    tap_ok(sb.st_mode == (S_IFCHR | 0600) && sb.st_uid == 0, "remount reset mode= and uid= to their defaults");
+    CHECK(mount(NULL, "/tmp/pi/b", NULL, MS_REMOUNT, "bogus"), -EINVAL, "remount with a bad option fails with EINVAL");
+    close(mb2);
+    close(ma2);
+    close(ma);
+    close(mb);
+    CHECK(stat("/tmp/pi/a/0", &sa), -ENOENT, "a node goes with its master");
+    CHECK(umount("/tmp/pi/a"), 0, "umount instance a");
+    CHECK(umount("/tmp/pi/b"), 0, "umount instance b");
+    umount("/tmp/pi");
+}
+
 int main(void)
 {
-    tap_plan(51);
+    tap_plan(84);
     mount_tests();
     int n = -1;
     int m = open_master(&n);
     int s = open_slave(m, n);
+    instances();
     round_trips(m, s);
     signal_tests(m, n);
     error_tests(m, s, n);

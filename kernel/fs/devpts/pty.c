@@ -21,6 +21,7 @@
  */
 struct pty {
     struct tty slave;           /* first: a slave file's priv is &pty->slave */
+    struct devpts_inst *inst;   /* immutable: the devpts instance holding the index */
     int index;                  /* immutable */
     spinlock_t lock;            /* guards everything below */
     uint32_t refs;
@@ -33,10 +34,6 @@ struct pty {
     struct waitqueue mwait;     /* master readers and pollers; slave writers waiting for room */
 };
 
-static struct mutex pty_table_lock = { .lock = SPINLOCK_INIT("pty.table"),
-    .wq = { .lock = SPINLOCK_INIT("pty.table.wq"), .waiters = LIST_HEAD_INIT(pty_table_lock.wq.waiters) } };
-static struct pty *pty_table[PTY_MAX];      /* guarded by pty_table_lock */
-
 static struct pty *pty_of(struct tty *t) { return container_of(t, struct pty, slave); }
 
 static void pty_put(struct pty *pt)
@@ -47,9 +44,7 @@ static void pty_put(struct pty *pt)
     if (!last)
         return;
     tty_unlist(&pt->slave);
-    mutex_lock(&pty_table_lock);
-    pty_table[pt->index] = NULL;
-    mutex_unlock(&pty_table_lock);
+    devpts_index_free(pt->inst, pt->index);
     kfree(pt);
 }
 
@@ -117,26 +112,28 @@ static const struct tty_ops slave_tty_ops = {
 
 /* ---- the slave's files (136:N) ---- */
 
+bool pty_slave_try_get(struct pty *pt)
+{
+    bool ok = false;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (!pt->locked && !pt->master_closed && pt->refs) {
+        pt->refs++;
+        pt->slave_opens++;
+        pt->slave_closed = false;
+        ok = true;
+    }
+    spin_unlock_irqrestore(&pt->lock, fl);
+    return ok;
+}
+
+/* The node's instance and minor name the pty; -EIO when it is gone, locked or its master closed. */
 static int slave_open(struct file *f)
 {
-    unsigned idx = linux_minor(f->inode->rdev);
-    int r = -EIO;
-    mutex_lock(&pty_table_lock);
-    struct pty *pt = idx < PTY_MAX ? pty_table[idx] : NULL;
-    if (pt) {
-        unsigned long fl = spin_lock_irqsave(&pt->lock);
-        if (!pt->locked && !pt->master_closed && pt->refs) {
-            pt->refs++;
-            pt->slave_opens++;
-            pt->slave_closed = false;
-            r = 0;
-        }
-        spin_unlock_irqrestore(&pt->lock, fl);
-    }
-    mutex_unlock(&pty_table_lock);
-    if (!r)
-        f->priv = &pt->slave;
-    return r;
+    struct pty *pt = devpts_pty_get(devpts_inst_of_node(f->inode), linux_minor(f->inode->rdev));
+    if (!pt)
+        return -EIO;
+    f->priv = &pt->slave;
+    return 0;
 }
 
 /* After vfs_lock is dropped (see tty_io.c): a session leader without a terminal acquires this one. */
@@ -160,38 +157,34 @@ const struct file_ops pty_slave_ops = {
 
 /* ---- the master (/dev/ptmx, 5:2) ---- */
 
+/* Runs under vfs_lock (the open path): the instance is chosen by the ptmx file's path. */
 static int ptmx_open(struct file *f)
 {
-    struct pty *pt = kzalloc(sizeof(*pt));
+    struct devpts_inst *in = devpts_inst_of_ptmx_locked(f);
+    struct pty *pt = in ? kzalloc(sizeof(*pt)) : NULL;
     if (!pt)
         return -ENOMEM;
-    mutex_lock(&pty_table_lock);
-    int idx = -1;
-    for (int i = 0; i < PTY_MAX && idx < 0; i++)
-        if (!pty_table[i])
-            idx = i;
-    if (idx >= 0)
-        pty_table[idx] = pt;
-    mutex_unlock(&pty_table_lock);
-    if (idx < 0) {
-        kfree(pt);
-        return -ENOSPC;
-    }
-    pt->index = idx;
+    pt->inst = in;
     spin_init(&pt->lock, "pty");
     wq_init(&pt->mwait);
     pt->refs = 1;
     pt->locked = true;
+    int idx = devpts_index_alloc(in, pt);
+    if (idx < 0) {
+        kfree(pt);
+        return idx;
+    }
+    pt->index = idx;
     tty_init(&pt->slave, &slave_tty_ops);
     f->priv = pt;
     return 0;
 }
 
-/* The /dev/pts node is made after the open path dropped vfs_lock (devpts takes it). */
+/* The <devpts>/N node is made after the open path dropped vfs_lock (devpts takes it). */
 static int ptmx_open_wait(struct file *f)
 {
     struct pty *pt = f->priv;
-    return devpts_add(pt->index);
+    return devpts_add(pt->inst, pt->index);
 }
 
 static void ptmx_release(struct file *f)
@@ -200,7 +193,7 @@ static void ptmx_release(struct file *f)
     unsigned long fl = spin_lock_irqsave(&pt->lock);
     pt->master_closed = true;
     spin_unlock_irqrestore(&pt->lock, fl);
-    devpts_remove(pt->index);
+    devpts_remove(pt->inst, pt->index);
     tty_hangup(&pt->slave);
     wq_wake_all(&pt->mwait);
     pty_put(pt);
@@ -284,7 +277,7 @@ static long ptmx_open_peer(struct pty *pt, uint64_t flags)
 {
     if (flags & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
         return -EINVAL;
-    return devpts_open_slave(pt->index, (uint32_t)flags);
+    return devpts_open_slave(pt->inst, pt->index, (uint32_t)flags);
 }
 
 static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
