@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <unistd.h>
 #include "fs_test.h"
 
 /* Read from fd until want bytes came or 3 s of silence; bytes read (the PTY layer may deliver late on Linux). */
@@ -102,6 +103,135 @@ static void round_trips(int m, int s)
     tap_ok(memcmp(buf, "a\x03z", 3) == 0, "... ^C included, no signal");
     tap_ok(quiet(m, 200), "raw: nothing is echoed");
     tcsetattr(s, TCSANOW, &orig);
+}
+
+/* One read of the master after up to 3 s for it to become readable (a packet-mode read is one status or data block). */
+static long pkt_read(int m, char *buf, size_t size)
+{
+    struct pollfd p = { m, POLLIN, 0 };
+    if (poll(&p, 1, 3000) <= 0)
+        return -ETIMEDOUT;
+    return R(read(m, buf, size));
+}
+
+/* Wait up to 3 s for the slave's POLLOUT to become want (Linux applies master input asynchronously). */
+static bool wait_writable(int s, bool want)
+{
+    for (int i = 0; i < 300; i++) {
+        struct pollfd p = { s, POLLOUT, 0 };
+        if ((poll(&p, 1, 0) == 1 && (p.revents & POLLOUT)) == want)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* The master's termios requests act on the slave's line discipline. */
+static void master_termios(int m, int s)
+{
+    struct termios tm, ts, orig;
+    CHECK(tcgetattr(m, &tm), 0, "TCGETS on the master");
+    tcgetattr(s, &ts);
+    tap_ok(tm.c_lflag == ts.c_lflag && tm.c_iflag == ts.c_iflag && tm.c_oflag == ts.c_oflag,
+           "... returns the slave's termios");
+    orig = ts;
+    tm.c_lflag &= ~(tcflag_t)ECHO;
+    CHECK(tcsetattr(m, TCSANOW, &tm), 0, "TCSETS on the master");
+    tcgetattr(s, &ts);
+    tap_ok(!(ts.c_lflag & ECHO), "... changes the slave's termios");
+    tcsetattr(s, TCSANOW, &orig);
+}
+
+/* ^S/^Q from the master stop and restart the slave's output (IXON). */
+static void flow_control(int m, int s)
+{
+    char buf[16];
+    CHECK(write(m, "\x13", 1), 1, "master writes ^S");
+    tap_ok(wait_writable(s, false), "IXON: ^S stops the slave's output (no POLLOUT)");
+    int fl = fcntl(s, F_GETFL);
+    fcntl(s, F_SETFL, fl | O_NONBLOCK);
+    CHECK(write(s, "held", 4), -EAGAIN, "a non-blocking slave write while stopped fails with EAGAIN");
+    tap_ok(quiet(m, 200), "nothing reaches the master while stopped");
+    CHECK(write(m, "\x11", 1), 1, "master writes ^Q");
+    tap_ok(wait_writable(s, true), "IXON: ^Q restarts the slave's output");
+    CHECK(write(s, "go", 2), 2, "the slave writes again");
+    fcntl(s, F_SETFL, fl);
+    tap_eq_long(read_some(m, buf, 2), 2, "the master reads it");
+    tap_ok(memcmp(buf, "go", 2) == 0, "... intact");
+}
+
+/* TIOCPKT: every master read starts with a status byte. */
+static void packet_mode(int m, int s)
+{
+    int on = 1, off = 0, g = -1;
+    char buf[16];
+    CHECK(ioctl(m, TIOCPKT, &on), 0, "TIOCPKT on");
+    CHECK(ioctl(m, TIOCGPKT, &g), 0, "TIOCGPKT");
+    tap_eq_long(g, 1, "... reports packet mode");
+    CHECK(ioctl(m, TIOCPKT, BADPTR), -EFAULT, "TIOCPKT from a bad pointer fails with EFAULT");
+    write(s, "pk", 2);
+    tap_eq_long(pkt_read(m, buf, sizeof(buf)), 3, "a packet read returns a status byte and the data");
+    tap_ok(buf[0] == TIOCPKT_DATA && memcmp(buf + 1, "pk", 2) == 0, "... TIOCPKT_DATA first");
+    tcflush(s, TCIFLUSH);
+    tap_eq_long(pkt_read(m, buf, sizeof(buf)), 1, "a slave input flush gives a status read");
+    tap_eq_long(buf[0], TIOCPKT_FLUSHREAD, "... TIOCPKT_FLUSHREAD");
+    tcflush(s, TCOFLUSH);
+    pkt_read(m, buf, sizeof(buf));
+    tap_eq_long(buf[0], TIOCPKT_FLUSHWRITE, "a slave output flush: TIOCPKT_FLUSHWRITE");
+    tcflow(s, TCOOFF);
+    struct pollfd p = { m, POLLPRI, 0 };
+    tap_ok(poll(&p, 1, 3000) == 1 && (p.revents & POLLPRI), "a pending status makes the master POLLPRI");
+    pkt_read(m, buf, sizeof(buf));
+    tap_eq_long(buf[0], TIOCPKT_STOP, "TCOOFF on the slave: TIOCPKT_STOP");
+    tcflow(s, TCOON);
+    pkt_read(m, buf, sizeof(buf));
+    tap_eq_long(buf[0], TIOCPKT_START, "TCOON: TIOCPKT_START");
+    struct termios t, orig;
+    tcgetattr(s, &orig);
+    t = orig;
+    t.c_iflag &= ~(tcflag_t)IXON;
+    tcsetattr(s, TCSANOW, &t);
+    pkt_read(m, buf, sizeof(buf));
+    tap_eq_long(buf[0], TIOCPKT_NOSTOP, "IXON off: TIOCPKT_NOSTOP");
+    tcsetattr(s, TCSANOW, &orig);
+    pkt_read(m, buf, sizeof(buf));
+    tap_eq_long(buf[0], TIOCPKT_DOSTOP, "IXON back on: TIOCPKT_DOSTOP");
+    CHECK(ioctl(m, TIOCPKT, &off), 0, "TIOCPKT off");
+    write(s, "np", 2);
+    tap_eq_long(read_some(m, buf, 2), 2, "reads have no status byte again");
+    tap_ok(memcmp(buf, "np", 2) == 0, "... only the data");
+}
+
+/* TIOCSTI: root may push input into any terminal; others only into their controlling terminal. */
+static void sti(int m, int s)
+{
+    char buf[16];
+    CHECK(ioctl(s, TIOCSTI, "q"), 0, "root TIOCSTI on the slave");
+    CHECK(ioctl(s, TIOCSTI, "\n"), 0, "... twice");
+    tap_eq_long(read_some(s, buf, 2), 2, "the slave reads the pushed input");
+    tap_ok(memcmp(buf, "q\n", 2) == 0, "... as typed");
+    read_some(m, buf, 3);       /* the echo */
+    CHECK(ioctl(s, TIOCSTI, BADPTR), -EFAULT, "TIOCSTI from a bad pointer fails with EFAULT");
+    CHECK(ioctl(m, TIOCSTI, "w"), 0, "root TIOCSTI on the master");
+    tap_eq_long(read_some(m, buf, 1), 1, "the master reads its pushed byte");
+    tap_eq_long(buf[0], 'w', "... the byte");
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setuid(65534))
+            _exit(99);
+        _exit(ioctl(s, TIOCSTI, "x") == -1 && errno == EPERM ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "TIOCSTI by a non-root non-owner fails with EPERM");
+}
+
+static void master_side(int m, int s)
+{
+    master_termios(m, s);
+    flow_control(m, s);
+    packet_mode(m, s);
+    sti(m, s);
 }
 
 /* A child in a new session whose controlling terminal is the slave; what it does after it says ready. */
@@ -251,13 +381,14 @@ static void instances(void)
 
 int main(void)
 {
-    tap_plan(84);
+    tap_plan(123);
     mount_tests();
     int n = -1;
     int m = open_master(&n);
     int s = open_slave(m, n);
     instances();
     round_trips(m, s);
+    master_side(m, s);
     signal_tests(m, n);
     error_tests(m, s, n);
     tap_finish();

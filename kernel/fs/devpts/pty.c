@@ -12,6 +12,8 @@
 #include "fs/poll/poll.h"
 #include "fs/open.h"
 #include "signal/signal.h"
+#include "proc/cred.h"
+#include <uapi/capability.h>
 
 #define PTY_OUT 4096            /* slave output the master has not read */
 
@@ -31,6 +33,8 @@ struct pty {
     int slave_opens;
     bool slave_closed;          /* the last slave file closed: master reads give EIO */
     bool master_closed;
+    bool packet;                /* TIOCPKT: master reads start with a status byte */
+    uint8_t pktstatus;          /* TIOCPKT_* events not yet read (packet mode only) */
     struct waitqueue mwait;     /* master readers and pollers; slave writers waiting for room */
 };
 
@@ -106,8 +110,27 @@ static void slave_release(struct tty *t)
     pty_put(pt);
 }
 
+/* Line events of the slave: FLUSHWRITE drops output the master has not read; packet mode records them. */
+static void slave_event(struct tty *t, unsigned ev)
+{
+    struct pty *pt = pty_of(t);
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    if (ev & TIOCPKT_FLUSHWRITE)
+        pt->out_count = 0;
+    if (pt->packet) {
+        if (ev & (TIOCPKT_STOP | TIOCPKT_START))
+            pt->pktstatus &= (uint8_t)~(TIOCPKT_STOP | TIOCPKT_START);
+        if (ev & (TIOCPKT_NOSTOP | TIOCPKT_DOSTOP))
+            pt->pktstatus &= (uint8_t)~(TIOCPKT_NOSTOP | TIOCPKT_DOSTOP);
+        pt->pktstatus |= (uint8_t)ev;
+    }
+    spin_unlock_irqrestore(&pt->lock, f);
+    wq_wake_all(&pt->mwait);
+}
+
 static const struct tty_ops slave_tty_ops = {
     .write = slave_out, .wait_room = slave_wait_room, .get = slave_get, .release = slave_release,
+    .event = slave_event,
 };
 
 /* ---- the slave's files (136:N) ---- */
@@ -199,18 +222,28 @@ static void ptmx_release(struct file *f)
     pty_put(pt);
 }
 
-/* Take slave output; -EAGAIN when there is none yet, -EIO once every slave file closed. */
+/*
+ * Take slave output; -EAGAIN when there is none yet, -EIO once every slave
+ * file closed. Packet mode: a pending status alone, else TIOCPKT_DATA before the data.
+ */
 static long master_take(struct pty *pt, char *buf, size_t len)
 {
     unsigned long fl = spin_lock_irqsave(&pt->lock);
     long r = pt->slave_closed ? -EIO : -EAGAIN;
-    if (pt->out_count) {
-        unsigned n = (unsigned)MIN((size_t)pt->out_count, len);
+    if (pt->packet && pt->pktstatus) {
+        buf[0] = (char)pt->pktstatus;
+        pt->pktstatus = 0;
+        r = 1;
+    } else if (pt->out_count) {
+        size_t skip = pt->packet ? 1 : 0;
+        unsigned n = (unsigned)MIN((size_t)pt->out_count, len - skip);
+        if (skip)
+            buf[0] = TIOCPKT_DATA;
         for (unsigned i = 0; i < n; i++)
-            buf[i] = pt->out[(pt->out_head + i) % PTY_OUT];
+            buf[skip + i] = pt->out[(pt->out_head + i) % PTY_OUT];
         pt->out_head = (pt->out_head + n) % PTY_OUT;
         pt->out_count -= n;
-        r = n;
+        r = (long)(n + skip);
     }
     spin_unlock_irqrestore(&pt->lock, fl);
     return r;
@@ -218,7 +251,8 @@ static long master_take(struct pty *pt, char *buf, size_t len)
 
 static bool master_readable(struct pty *pt)
 {
-    return atomic_load(&pt->out_count) || atomic_load(&pt->slave_closed);
+    return atomic_load(&pt->out_count) || atomic_load(&pt->slave_closed)
+        || (atomic_load(&pt->packet) && atomic_load(&pt->pktstatus));
 }
 
 static long ptmx_read(struct file *f, struct iov_iter *to, uint64_t *pos)
@@ -267,6 +301,8 @@ static uint32_t ptmx_poll(struct file *f, struct poll_table *pt_)
     uint32_t m = EPOLLOUT | EPOLLWRNORM;
     if (atomic_load(&pt->out_count))
         m |= EPOLLIN | EPOLLRDNORM;
+    if (atomic_load(&pt->packet) && atomic_load(&pt->pktstatus))
+        m |= EPOLLPRI | EPOLLIN | EPOLLRDNORM;
     if (atomic_load(&pt->slave_closed))
         m |= EPOLLHUP;
     return m;
@@ -278,6 +314,55 @@ static long ptmx_open_peer(struct pty *pt, uint64_t flags)
     if (flags & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
         return -EINVAL;
     return devpts_open_slave(pt->inst, pt->index, (uint32_t)flags);
+}
+
+/* TIOCPKT: switching packet mode on clears the status. */
+static long ptmx_set_packet(struct pty *pt, uptr_t arg)
+{
+    int v;
+    if (copy_from_user(&v, arg, sizeof(v)))
+        return -EFAULT;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (v && !pt->packet)
+        pt->pktstatus = 0;
+    pt->packet = v != 0;
+    spin_unlock_irqrestore(&pt->lock, fl);
+    return 0;
+}
+
+/* TIOCSTI on the master (nobody's controlling terminal, so CAP_SYS_ADMIN): a byte for the master's own reads. */
+static long ptmx_sti(struct pty *pt, uptr_t arg)
+{
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
+    char c;
+    if (copy_from_user(&c, arg, 1))
+        return -EFAULT;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (pt->out_count < PTY_OUT)
+        pt->out[(pt->out_head + pt->out_count++) % PTY_OUT] = c;
+    spin_unlock_irqrestore(&pt->lock, fl);
+    wq_wake_all(&pt->mwait);
+    return 0;
+}
+
+/*
+ * TCFLSH on the master: its input is the slave's unread output. Its own
+ * output is handed to the slave's line discipline at once, so nothing is
+ * queued to drop. TCXONC: FIXME, the master's own output cannot be
+ * suspended (writes go straight to the slave's input); the request is checked only.
+ */
+static long ptmx_flow(struct pty *pt, unsigned cmd, uint64_t arg)
+{
+    if (arg > TCIOFLUSH + (cmd == TCXONC))
+        return -EINVAL;
+    if (cmd == TCFLSH && arg != TCOFLUSH) {
+        unsigned long fl = spin_lock_irqsave(&pt->lock);
+        pt->out_count = 0;
+        spin_unlock_irqrestore(&pt->lock, fl);
+        wq_wake_all(&pt->mwait);
+    }
+    return 0;
 }
 
 static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
@@ -304,11 +389,20 @@ static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
     case FIONREAD:
         v = (int)atomic_load(&pt->out_count);
         return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
-    case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID:
-        return -ENOTTY;     /* FIXME: the master as a controlling terminal */
+    case TIOCPKT:
+        return ptmx_set_packet(pt, uptr(arg));
+    case TIOCGPKT:
+        v = atomic_load(&pt->packet);
+        return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+    case TIOCSTI:
+        return ptmx_sti(pt, uptr(arg));
+    case TCFLSH: case TCXONC:
+        return ptmx_flow(pt, cmd, arg);
+    case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID: case TIOCGPGRP:
+        return tty_ctty_master_ioctl(&pt->slave, cmd, arg);
     }
-    /* termios and window size act on the pair (the slave's state, as Linux shares winsize). */
-    return tty_ioctl(&pt->slave, cmd, arg);
+    /* termios and window size act on the pair (the slave's state, as Linux shares winsize), with no job-control check. */
+    return tty_ioctl_master(&pt->slave, cmd, arg);
 }
 
 const struct file_ops ptmx_ops = {

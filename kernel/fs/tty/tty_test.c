@@ -15,6 +15,7 @@ static struct tty *tty_new(void)
         return NULL;
     mutex_init(&t->lock);
     wq_init(&t->rwait);
+    wq_init(&t->owait);
     t->termios = console_tty.termios;
     t->termios.c_lflag &= ~(uint32_t)ECHO;
     return t;
