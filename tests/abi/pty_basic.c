@@ -279,6 +279,95 @@ static void signal_tests(int m, int n)
     close(p[1]);
 }
 
+static int hup_fd = -1;
+static void on_hup(int sig) { (void)!write(hup_fd, sig == SIGHUP ? "H" : "?", 1); _exit(0); }
+
+/* TIOCGSID/TIOCGPGRP through the master, TIOCSCTTY stealing, and the session leader's exit. */
+static void session_tests(int m, int n)
+{
+    int p[2], v = -1;
+    char c = 0, path[32];
+    snprintf(path, sizeof(path), "/dev/pts/%d", n);
+    CHECK(ioctl(m, TIOCGSID, &v), -ENOTTY, "TIOCGSID on the master of a terminal of no session fails with ENOTTY");
+    CHECK(ioctl(m, TIOCGPGRP, &v), 0, "TIOCGPGRP on the master of a terminal of no session");
+    tap_eq_long(v, 0, "... reports no group (0)");
+    CHECK(ioctl(m, TIOCNOTTY), -ENOTTY, "TIOCNOTTY on a master fails with ENOTTY");
+    pipe(p);
+    pid_t a = ctty_child(n, p[1], SIGUSR1);
+    read(p[0], &c, 1);
+    CHECK(ioctl(m, TIOCGSID, &v), 0, "TIOCGSID on the master");
+    tap_eq_long(v, a, "... is the slave's session");
+    CHECK(ioctl(m, TIOCGPGRP, &v), 0, "TIOCGPGRP on the master");
+    tap_eq_long(v, a, "... is the slave's foreground group");
+    CHECK(ioctl(m, TIOCGSID, BADPTR), -EFAULT, "TIOCGSID into a bad pointer fails with EFAULT");
+    int s = open(path, O_RDWR | O_NOCTTY);
+    CHECK(ioctl(s, TIOCGSID, &v), -ENOTTY, "TIOCGSID on a slave that is not the caller's terminal fails with ENOTTY");
+    pid_t b = fork();
+    if (b == 0) {
+        setsid();
+        if (setuid(65534))
+            _exit(99);
+        _exit(ioctl(s, TIOCSCTTY, 1) == -1 && errno == EPERM ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(b, &st, 0);
+    tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "TIOCSCTTY 1 by a non-root leader fails with EPERM");
+    b = fork();
+    if (b == 0) {
+        setsid();
+        int r0 = ioctl(s, TIOCSCTTY, 0) == -1 && errno == EPERM;
+        int r1 = ioctl(s, TIOCSCTTY, 1) == 0;
+        (void)!write(p[1], r0 && r1 ? "y" : "n", 1);
+        for (;;)
+            pause();
+    }
+    read(p[0], &c, 1);
+    tap_ok(c == 'y', "TIOCSCTTY 0 fails with EPERM while another session owns it; root steals it with 1");
+    ioctl(m, TIOCGSID, &v);
+    tap_eq_long(v, b, "the master reports the new session");
+    kill(b, SIGKILL);
+    kill(a, SIGUSR1);
+    waitpid(b, &st, 0);
+    waitpid(a, &st, 0);
+    close(s);
+    /* A leader with a grandchild in its foreground group exits: the group gets SIGHUP. */
+    int h[2], go[2];
+    pipe(h);
+    pipe(go);
+    pid_t l = fork();
+    if (l == 0) {
+        setsid();
+        int fd = open(path, O_RDWR);
+        if (fork() == 0) {
+            hup_fd = h[1];
+            signal(SIGHUP, on_hup);
+            (void)!write(p[1], "g", 1);
+            for (;;)
+                pause();
+        }
+        read(go[0], &c, 1);
+        _exit(fd >= 0 ? 0 : 1);
+    }
+    read(p[0], &c, 1);
+    ioctl(m, TIOCGSID, &v);
+    tap_eq_long(v, l, "the leader's session owns the slave");
+    write(go[1], "x", 1);
+    waitpid(l, &st, 0);
+    struct pollfd pf = { h[0], POLLIN, 0 };
+    c = 0;
+    tap_ok(poll(&pf, 1, 10000) == 1 && read(h[0], &c, 1) == 1 && c == 'H',
+           "the session leader's exit sends SIGHUP to the foreground group");
+    CHECK(ioctl(m, TIOCGSID, &v), -ENOTTY, "the terminal has no session after its leader exited");
+    while (waitpid(-1, &st, WNOHANG) > 0)
+        ;
+    close(h[0]);
+    close(h[1]);
+    close(go[0]);
+    close(go[1]);
+    close(p[0]);
+    close(p[1]);
+}
+
 static void error_tests(int m, int s, int n)
 {
     struct winsize back;
@@ -381,7 +470,7 @@ static void instances(void)
 
 int main(void)
 {
-    tap_plan(123);
+    tap_plan(139);
     mount_tests();
     int n = -1;
     int m = open_master(&n);
@@ -390,6 +479,7 @@ int main(void)
     round_trips(m, s);
     master_side(m, s);
     signal_tests(m, n);
+    session_tests(m, n);
     error_tests(m, s, n);
     tap_finish();
 }
