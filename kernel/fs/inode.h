@@ -64,6 +64,8 @@ struct super_ops {
     int (*sync)(struct super_block *sb);
     /* MS_REMOUNT without MS_BIND: switch the whole file system to read-only or back. */
     int (*remount)(struct super_block *sb, bool rdonly);
+    /* MS_REMOUNT without MS_BIND: apply the options in data (may be NULL). vfs_lock held. */
+    int (*reconfigure)(struct super_block *sb, const char *data);
     /* The last mount is gone and nothing is open: write back, mark clean, stop. vfs_lock held. */
     void (*kill)(struct super_block *sb);
 };
@@ -106,6 +108,7 @@ struct inode {
     unsigned radix_height;      /* 0: no pages; h: indexes below 512^h */
     uint64_t nr_pages;          /* guarded by lock: pages allocated (st_blocks) */
     uint32_t seals;             /* guarded by lock: F_SEAL_* (memfd.c); F_SEAL_SEAL unless sealable */
+    uint32_t map_writable;      /* guarded by lock: shared mappings that may write (VMA_WCOUNT, memfd.c) */
     char *symlink;              /* link body, immutable once set */
     struct pipe *fifo;          /* FIFO state, created on first open; guarded by vfs_lock */
     struct list_head xattrs;    /* struct xattr (xattr.c); guarded by vfs_lock */

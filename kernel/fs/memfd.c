@@ -106,6 +106,32 @@ int memfd_check_shared_write(struct inode *ino)
     return r;
 }
 
+int memfd_shared_map_begin(struct inode *ino, bool write)
+{
+    mutex_lock(&ino->lock);
+    int r = 0;
+    if (ino->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+        r = write ? -EPERM : 1;
+    else
+        ino->map_writable++;
+    mutex_unlock(&ino->lock);
+    return r;
+}
+
+void memfd_shared_map_get(struct inode *ino)
+{
+    mutex_lock(&ino->lock);
+    ino->map_writable++;
+    mutex_unlock(&ino->lock);
+}
+
+void memfd_shared_map_put(struct inode *ino)
+{
+    mutex_lock(&ino->lock);
+    ino->map_writable--;
+    mutex_unlock(&ino->lock);
+}
+
 static long add_seals(struct file *f, uint64_t seals)
 {
     if (!FMODE_WRITE(f) || (f->flags & O_PATH))
@@ -119,9 +145,10 @@ static long add_seals(struct file *f, uint64_t seals)
     mutex_lock(&ino->lock);
     if (ino->seals & F_SEAL_SEAL)
         r = -EPERM;
+    else if ((seals & F_SEAL_WRITE) && !(ino->seals & F_SEAL_WRITE) && ino->map_writable)
+        r = -EBUSY;     /* a shared mapping could still write (FIXME: pinned pages, e.g. by O_DIRECT, are not waited for) */
     else
         ino->seals |= (uint32_t)seals;
-    /* FIXME: F_SEAL_WRITE with shared writable mappings -> EBUSY once file mmap exists (kernel/mm). */
     mutex_unlock(&ino->lock);
     return r;
 }

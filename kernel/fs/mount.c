@@ -107,6 +107,11 @@ static int do_remount_locked(struct path *p, const struct mount_req *rq)
         return -EINVAL;
     /* FIXME: without MS_BIND Linux also reconfigures tmpfs's super block (size=). */
     struct super_block *sb = p->mnt->sb;
+    if (!(rq->flags & MS_BIND) && sb->sops && sb->sops->reconfigure) {
+        int r = sb->sops->reconfigure(sb, rq->data);
+        if (r)
+            return r;
+    }
     if (!(rq->flags & MS_BIND) && sb->sops && sb->sops->remount) {
         int r = sb->sops->remount(sb, rq->flags & MS_RDONLY);
         if (r)
@@ -260,7 +265,8 @@ static int mount_copy_in(struct sys_call *c, struct mount_req *rq)
     int r = copy_opt_string(c->arg[0], PATH_MAX, false, &rq->source);
     if (!r)
         r = copy_opt_string(c->arg[2], 256, false, &rq->fstype);
-    if (!r && is_new_mount(rq->flags))
+    bool reconfig = (rq->flags & MS_REMOUNT) && !(rq->flags & MS_BIND);
+    if (!r && (is_new_mount(rq->flags) || reconfig))
         r = copy_opt_string(c->arg[4], MOUNT_DATA_MAX, true, &rq->data);
     return r;
 }

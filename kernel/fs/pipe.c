@@ -10,17 +10,20 @@
 #include "fs/poll/poll.h"
 #include <ostd/user.h>
 #include <uapi/ioctls.h>
+#include <uapi/capability.h>
+#include "proc/cred.h"
 
 static struct pipe *pipe_new(void)
 {
     struct pipe *p = kzalloc(sizeof(*p));
-    char *buf = kmalloc(PIPE_SIZE);
+    char *buf = kmalloc(PIPE_DEF_SIZE);
     if (!p || !buf) {
         kfree(p);
         kfree(buf);
         return NULL;
     }
     p->buf = buf;
+    p->cap = PIPE_DEF_SIZE;
     p->refcount = 1;
     mutex_init(&p->lock);
     wq_init(&p->rwait);
@@ -49,9 +52,9 @@ static long pipe_read(struct file *f, struct iov_iter *to, uint64_t *pos)
             bool fault = false;
             size_t done = 0;
             while (p->count && to->count && !fault) {
-                size_t n = MIN(MIN(p->count, to->count), PIPE_SIZE - p->head);
+                size_t n = MIN(MIN(p->count, to->count), p->cap - p->head);
                 size_t c = iov_copy_to(to, p->buf + p->head, n, &fault);
-                p->head = (p->head + c) % PIPE_SIZE;
+                p->head = (p->head + c) % p->cap;
                 atomic_store(&p->count, p->count - c);
                 done += c;
             }
@@ -74,7 +77,7 @@ static long pipe_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 /* Bytes writable now: all of a <= PIPE_BUF write must fit at once (atomicity). */
 static size_t pipe_room(struct pipe *p, size_t want)
 {
-    size_t room = PIPE_SIZE - atomic_load(&p->count);
+    size_t room = atomic_load(&p->cap) - atomic_load(&p->count);
     if (want <= PIPE_BUF && room < want)
         return 0;
     return MIN(room, want);
@@ -90,8 +93,8 @@ static size_t pipe_fill_locked(struct pipe *p, struct iov_iter *from, size_t n, 
 {
     size_t done = 0;
     while (done < n && !*fault) {
-        size_t tail = (p->head + p->count) % PIPE_SIZE;
-        size_t c = MIN(n - done, PIPE_SIZE - tail);
+        size_t tail = (p->head + p->count) % p->cap;
+        size_t c = MIN(n - done, p->cap - tail);
         c = iov_copy_from(from, p->buf + tail, c, fault);
         atomic_store(&p->count, p->count + c);
         done += c;
@@ -158,6 +161,93 @@ static void pipe_release(struct file *f)
     pipe_put(p);
 }
 
+static const struct file_ops pipe_ops;
+
+/* Page-multiple sizes as Linux: a power of two pages, at least one; 0 if above 2 GiB. */
+static uint64_t round_pipe_size(uint64_t size)
+{
+    if (size > (1ull << 31))
+        return 0;
+    uint64_t r = PAGE_SIZE;
+    while (r < size)
+        r <<= 1;
+    return r;
+}
+
+/* guarded by pipe_max_lock: /proc/sys/fs/pipe-max-size, the largest size an unprivileged F_SETPIPE_SZ may ask for. */
+static struct mutex pipe_max_lock = { .lock = SPINLOCK_INIT("pipe.max"),
+    .wq = { .lock = SPINLOCK_INIT("pipe.max.wq"), .waiters = LIST_HEAD_INIT(pipe_max_lock.wq.waiters) } };
+static uint64_t pipe_max_size = 1024 * 1024;
+
+uint64_t pipe_get_max_size(void)
+{
+    mutex_lock(&pipe_max_lock);
+    uint64_t v = pipe_max_size;
+    mutex_unlock(&pipe_max_lock);
+    return v;
+}
+
+int pipe_set_max_size(uint64_t size)
+{
+    uint64_t r = round_pipe_size(size);
+    if (!r)
+        return -EINVAL;
+    mutex_lock(&pipe_max_lock);
+    pipe_max_size = r;
+    mutex_unlock(&pipe_max_lock);
+    return 0;
+}
+
+/* Move the ring into a new buffer of size bytes; -EBUSY if the content does not fit. Lock held. */
+static int pipe_resize_locked(struct pipe *p, char *nb, size_t size)
+{
+    if (p->count > size)
+        return -EBUSY;
+    for (size_t i = 0; i < p->count; i++)
+        nb[i] = p->buf[(p->head + i) % p->cap];
+    kfree(p->buf);
+    p->buf = nb;
+    p->head = 0;
+    atomic_store(&p->cap, size);
+    return 0;
+}
+
+/*
+ * F_SETPIPE_SZ: growing past pipe-max-size needs CAP_SYS_RESOURCE (EPERM).
+ * FIXME: the per-user soft and hard page limits (pipe-user-pages-*) are not kept.
+ */
+static long pipe_set_size(struct pipe *p, uint64_t arg)
+{
+    uint64_t size = round_pipe_size(arg);
+    if (!size)
+        return -EINVAL;
+    if (size > atomic_load(&p->cap) && size > pipe_get_max_size() && !capable(CAP_SYS_RESOURCE))
+        return -EPERM;
+    char *nb = kmalloc(size);
+    if (!nb)
+        return -ENOMEM;
+    mutex_lock(&p->lock);
+    int r = pipe_resize_locked(p, nb, size);
+    mutex_unlock(&p->lock);
+    if (r) {
+        kfree(nb);
+        return r;
+    }
+    atomic_add(&p->seq_out, 1);     /* a larger pipe may have room for blocked writers */
+    wq_wake_all(&p->wwait);
+    return (long)size;
+}
+
+long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    if (f->ops != &pipe_ops && f->ops != &fifo_ops)
+        return -EBADF;
+    struct pipe *p = f->priv;
+    if (cmd == F_GETPIPE_SZ)
+        return (long)atomic_load(&p->cap);
+    return pipe_set_size(p, arg);
+}
+
 static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 {
     struct pipe *p = f->priv;
@@ -198,7 +288,7 @@ static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
             m |= EPOLLHUP;
     }
     if (FMODE_WRITE(f)) {
-        if (PIPE_SIZE - cnt >= PIPE_BUF)
+        if (atomic_load(&p->cap) - cnt >= PIPE_BUF)
             m |= EPOLLOUT | EPOLLWRNORM;
         if (!atomic_load(&p->readers))
             m |= EPOLLERR;

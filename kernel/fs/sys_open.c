@@ -5,6 +5,7 @@
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
 #include "fs/memfd.h"
+#include "fs/pipe.h"
 #include "fs/lock.h"
 #include <uapi/flock.h>
 #include <uapi/memfd.h>
@@ -145,8 +146,12 @@ long sys_fcntl(struct sys_call *c)
     case F_GET_SEALS:
         r = memfd_fcntl(f, cmd, arg);
         break;
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        r = pipe_fcntl(f, cmd, arg);
+        break;
     default:
-        r = -EINVAL;    /* FIXME: F_GETPIPE_SZ/F_SETPIPE_SZ, leases, F_SETOWN/F_SETSIG */
+        r = -EINVAL;    /* FIXME: leases, F_SETOWN/F_SETSIG */
     }
     file_put(f);
     return r;

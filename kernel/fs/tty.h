@@ -16,4 +16,11 @@ extern const struct file_ops tty_current_ops;
  */
 int tty_signal_pgrp(int pgrp, int sig);
 
+/*
+ * Exit of session leader sid: its controlling terminal is released and, for
+ * a pty, its foreground group gets SIGHUP (Linux's disassociate_ctty on exit).
+ * Task context, no lock held; called by the exit path.
+ */
+void tty_ctty_leader_exit(int sid);
+
 #endif

@@ -10,6 +10,7 @@
 #include "mm/mm.h"
 #include "fs/vfs.h"
 #include "fs/file.h"
+#include "fs/memfd.h"
 
 #define MMAP_BASE 0x00007f0000000000ULL   /* top of the top-down mmap area, below the stack */
 #define MMAP_MIN  0x0000000000010000ULL   /* like Linux's default vm.mmap_min_addr */
@@ -79,6 +80,8 @@ void vma_free(struct vma *v)
 {
     if (v->shm)
         anon_shared_put(v->shm);
+    if (v->file && (v->flags & VMA_WCOUNT))
+        memfd_shared_map_put(v->file->inode);
     if (v->file)
         file_put(v->file);
     kfree(v);
@@ -118,6 +121,8 @@ static struct vma *vma_clone(const struct vma *v)
         anon_shared_get(n->shm);
     if (n->file)
         file_get(n->file);
+    if (n->file && (n->flags & VMA_WCOUNT))
+        memfd_shared_map_get(n->file->inode);
     return n;
 }
 

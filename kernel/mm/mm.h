@@ -23,6 +23,7 @@ enum {
     VMA_WIPEONFORK = 256, /* MADV_WIPEONFORK: a forked child gets it zero-filled */
     VMA_VDSO      = 512, /* the vDSO's code ([vdso]): shared frames of the kernel's image; mremap may not grow it */
     VMA_VVAR      = 1024, /* the vDSO's data page ([vvar]): the framework's vvar frame, read-only */
+    VMA_WCOUNT    = 2048, /* a shared file mapping that may be writable: counted in the inode (memfd_shared_map_*) */
 };
 
 /* One mapping [start, end), page-aligned. prot uses the PROT_* (== VM_*) bits. */

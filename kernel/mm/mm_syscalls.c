@@ -33,19 +33,42 @@ static uint64_t page_len(uint64_t addr, uint64_t len)
     return l;
 }
 
-static struct vma *mmap_new_vma(unsigned prot, unsigned flags, uint64_t len, struct file *f, uint64_t off)
+/*
+ * A shared mapping of a file open for writing may become writable: it is
+ * counted in the inode (VMA_WCOUNT) so that F_SEAL_WRITE fails with EBUSY
+ * while one exists; on a write-sealed file it may never become writable.
+ */
+static long mmap_shared_file_flags(struct file *f, unsigned prot, unsigned *vf)
+{
+    if (!FMODE_WRITE(f)) {
+        *vf |= VMA_NOWRITE;
+        return 0;
+    }
+    long r = memfd_shared_map_begin(f->inode, prot & PROT_WRITE);
+    if (r < 0)
+        return r;
+    *vf |= r ? VMA_NOWRITE : VMA_WCOUNT;
+    return 0;
+}
+
+static struct vma *mmap_new_vma(unsigned prot, unsigned flags, uint64_t len, struct file *f, uint64_t off, long *err)
 {
     bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
     unsigned vf = (shared ? VMA_SHARED : 0) | ((flags & MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0);
-    if (f && shared && !FMODE_WRITE(f))
-        vf |= VMA_NOWRITE;
+    *err = f && shared ? mmap_shared_file_flags(f, prot, &vf) : 0;
+    if (*err)
+        return NULL;
     struct vma *v = vma_alloc(0, len, prot, vf);
+    if (!v && (vf & VMA_WCOUNT))
+        memfd_shared_map_put(f->inode);
+    *err = v ? 0 : -ENOMEM;
     if (v && f) {
         file_get(f);
         v->file = f;
         v->file_off = off;
     } else if (v && shared && !(v->shm = anon_shared_create(len >> PAGE_SHIFT))) {
         vma_free(v);
+        *err = -ENOMEM;
         return NULL;
     }
     return v;
@@ -70,8 +93,7 @@ static long mmap_file_check(struct file *f, unsigned prot, unsigned flags)
         return -EPERM;
     if (!f->ops->get_page)
         return -ENODEV;
-    /* A sealed memfd refuses new shared writable mappings.
-     * FIXME: F_SEAL_WRITE while such mappings exist should fail EBUSY (needs a per-inode count). */
+    /* A sealed memfd refuses new shared writable mappings (checked again, with counting, in mmap_new_vma). */
     if (type != MAP_PRIVATE && (prot & PROT_WRITE))
         return memfd_check_shared_write(f->inode);
     return 0;
@@ -111,9 +133,9 @@ static long mmap_do(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, 
     long err = f ? mmap_file_check(f, prot, flags) : 0;
     if (err)
         return err;
-    struct vma *v = mmap_new_vma(prot & PROT_VALID, flags, plen, f, off);
+    struct vma *v = mmap_new_vma(prot & PROT_VALID, flags, plen, f, off, &err);
     if (!v)
-        return -ENOMEM;
+        return err;
     struct mm *mm = current_mm();
     mutex_lock(&mm->lock);
     if (fixed)

@@ -5,6 +5,7 @@
 #include <ostd/task.h>
 #include <ostd/panic.h>
 #include <uapi/errno.h>
+#include "fs/tty.h"
 #include "proc/process.h"
 #include "proc/pid.h"
 #include "proc/futex.h"
@@ -87,6 +88,8 @@ static void process_finish(struct process *p)
     mm_put(mm);
     files_put(files);
     fs_context_put(fs);
+    if (p->pid == p->sid)
+        tty_ctty_leader_exit(p->sid);   /* after the files, as Linux's do_exit */
     proc_free_exec_info(p);
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);

@@ -106,6 +106,73 @@ static void seals(void)
     close(fd);
 }
 
+/* F_SEAL_WRITE against shared mappings that could write: EBUSY while one exists (incl. split and forked copies). */
+static void write_seal_and_maps(void)
+{
+    int fd = (int)memfd("mapped", MFD_ALLOW_SEALING);
+    ftruncate(fd, 8192);
+    char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    tap_ok(m != MAP_FAILED, "a shared writable mapping of a memfd");
+    char *priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    tap_ok(priv != MAP_FAILED, "a private writable mapping of it");
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -EBUSY, "F_SEAL_WRITE with a shared writable mapping fails with EBUSY");
+    CHECK(fcntl(fd, F_GET_SEALS), 0, "the failed F_ADD_SEALS added no seal");
+    CHECK(munmap(m, 4096), 0, "unmap half of the shared mapping");
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -EBUSY, "the other half still makes F_SEAL_WRITE fail with EBUSY");
+    int go[2];
+    pipe(go);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        read(go[0], &c, 1);     /* keep the inherited mapping until the parent has checked */
+        _exit(m != MAP_FAILED && m[4096] == 0 ? 0 : 1);
+    }
+    CHECK(munmap(m + 4096, 4096), 0, "unmap the rest in the parent");
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -EBUSY, "a forked child's copy of the mapping also counts");
+    write(go[1], "x", 1);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    close(go[0]);
+    close(go[1]);
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0, "F_SEAL_WRITE once no shared mapping is left (a private one does not count)");
+    CHECK(R((long)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)), -EPERM,
+          "F_SEAL_WRITE: a new shared writable mapping fails with EPERM");
+    if (priv != MAP_FAILED)
+        priv[0] = 'p';
+    char c = 0;
+    CHECK(pread(fd, &c, 1, 0), 1, "read the sealed file");
+    tap_eq_long(c, 0, "writes to a private mapping do not reach the sealed file");
+    munmap(priv, 4096);
+    close(fd);
+}
+
+/* F_SEAL_FUTURE_WRITE: existing mappings keep writing; write(), new writable and upgradable shared maps are refused. */
+static void future_write_seal(void)
+{
+    int fd = (int)memfd("future", MFD_ALLOW_SEALING);
+    ftruncate(fd, 4096);
+    char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE), 0, "F_SEAL_FUTURE_WRITE with a shared writable mapping succeeds");
+    if (m != MAP_FAILED)
+        m[0] = 'z';
+    char c = 0;
+    pread(fd, &c, 1, 0);
+    tap_eq_long(c, 'z', "a mapping made before F_SEAL_FUTURE_WRITE still writes the file");
+    CHECK(pwrite(fd, "y", 1, 0), -EPERM, "F_SEAL_FUTURE_WRITE: pwrite fails with EPERM");
+    CHECK(R((long)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)), -EPERM,
+          "F_SEAL_FUTURE_WRITE: a new shared writable mapping fails with EPERM");
+    char *ro = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    tap_ok(ro != MAP_FAILED && ro[0] == 'z', "a new shared read-only mapping is allowed");
+    CHECK(mprotect(ro, 4096, PROT_READ | PROT_WRITE), -EACCES, "and may not be made writable (EACCES)");
+    char *priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    tap_ok(priv != MAP_FAILED, "a private writable mapping is allowed");
+    CHECK(fcntl(fd, F_GET_SEALS), F_SEAL_FUTURE_WRITE, "F_GET_SEALS reports F_SEAL_FUTURE_WRITE");
+    munmap(priv, 4096);
+    munmap(ro, 4096);
+    munmap(m, 4096);
+    close(fd);
+}
+
 /* The crun "cloned binary" pattern: copy our own executable into a sealed memfd and run it. */
 static int sealed_copy_of_self(void)
 {
@@ -152,11 +219,13 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "memfd-child") == 0)
         return 42;
-    tap_plan(55);
+    tap_plan(75);
     CHECK(mount("proc", "/proc", "proc", 0, NULL), 0, "mount proc");
     create_and_flags();
     bad_args();
     seals();
+    write_seal_and_maps();
+    future_write_seal();
     exec_memfd();
     tap_finish();
 }

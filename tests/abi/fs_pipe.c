@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MPL-2.0
-// ABI suite: pipes and FIFOs (pipe2 flags, EOF, EPIPE, O_NONBLOCK, capacity, PIPE_BUF atomicity).
+// ABI suite: pipes and FIFOs (pipe2 flags, EOF, EPIPE, O_NONBLOCK, capacity, PIPE_BUF atomicity, F_SETPIPE_SZ).
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include "fs_test.h"
 
 #define D "/tmp/fspipe"
@@ -116,13 +119,80 @@ static void fifo(void)
     close(rw);
 }
 
+static void resize(void)
+{
+    int p[2];
+    static char big[16384];
+    memset(big, 'q', sizeof(big));
+    CHECK(pipe2(p, O_NONBLOCK), 0, "pipe2 for resizing");
+    CHECK(fcntl(p[0], F_GETPIPE_SZ), 65536, "F_GETPIPE_SZ: a new pipe holds 64 KiB");
+    CHECK(fcntl(p[1], F_SETPIPE_SZ, 0), 4096, "F_SETPIPE_SZ 0 rounds up to one page");
+    CHECK(fcntl(p[0], F_GETPIPE_SZ), 4096, "both ends see the new size");
+    CHECK(write(p[1], big, 8192), 4096, "a one-page pipe takes one page");
+    CHECK(write(p[1], big, 1), -EAGAIN, "and no more");
+    CHECK(fcntl(p[1], F_SETPIPE_SZ, 5000), 8192, "F_SETPIPE_SZ rounds up to a power of two pages");
+    CHECK(write(p[1], big, 8192), 4096, "a grown pipe takes more, keeping its content");
+    CHECK(fcntl(p[1], F_SETPIPE_SZ, 4096), -EBUSY, "shrinking below the content fails with EBUSY");
+    CHECK(fcntl(p[1], F_GETPIPE_SZ), 8192, "a failed shrink keeps the size");
+    CHECK(read(p[0], big, sizeof(big)), 8192, "everything written is read back");
+    CHECK(write(p[1], "resize", 6), 6, "write a little");
+    CHECK(fcntl(p[1], F_SETPIPE_SZ, 4096), 4096, "shrinking above the content works");
+    char buf[16] = { 0 };
+    CHECK(read(p[0], buf, sizeof(buf)), 6, "the content survives a resize");
+    tap_ok(strcmp(buf, "resize") == 0, "in order");
+    CHECK(fcntl(p[0], F_SETPIPE_SZ, 2 * 1024 * 1024), 2 * 1024 * 1024, "root may exceed pipe-max-size");
+    CHECK(fcntl(p[0], F_SETPIPE_SZ, (1UL << 31) + 1), -EINVAL, "a size above 2 GiB fails with EINVAL");
+    int fd = open("/dev/null", O_RDONLY);
+    CHECK(fcntl(fd, F_GETPIPE_SZ), -EBADF, "F_GETPIPE_SZ on a non-pipe fails with EBADF");
+    CHECK(fcntl(fd, F_SETPIPE_SZ, 4096), -EBADF, "F_SETPIPE_SZ on a non-pipe fails with EBADF");
+    close(fd);
+    CHECK(fcntl(999, F_GETPIPE_SZ), -EBADF, "F_GETPIPE_SZ on a bad descriptor fails with EBADF");
+    int n = -1;
+    write(p[1], "abc", 3);
+    CHECK(ioctl(p[0], FIONREAD, &n), 0, "FIONREAD on a resized pipe");
+    tap_eq_long(n, 3, "FIONREAD counts its bytes");
+    CHECK(ioctl(p[0], FIONREAD, BADPTR), -EFAULT, "FIONREAD to a bad pointer fails with EFAULT");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int bits = 0;
+        if (setuid(65534))
+            _exit(99);
+        bits |= fcntl(p[1], F_SETPIPE_SZ, 4096) == 4096 ? 4 : 0;
+        bits |= fcntl(p[1], F_SETPIPE_SZ, 2 * 1024 * 1024) == -1 && errno == EPERM ? 1 : 0;
+        bits |= fcntl(p[1], F_SETPIPE_SZ, 1024 * 1024) == 1024 * 1024 ? 2 : 0;
+        _exit(bits);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    tap_ok(WIFEXITED(st) && (WEXITSTATUS(st) & 1), "a non-root caller may not grow past pipe-max-size (EPERM)");
+    tap_ok(WIFEXITED(st) && (WEXITSTATUS(st) & 2), "a non-root caller may grow up to pipe-max-size");
+    tap_ok(WIFEXITED(st) && (WEXITSTATUS(st) & 4), "a non-root caller may shrink");
+    close(p[0]);
+    close(p[1]);
+}
+
+static void max_size_file(void)
+{
+    char buf[32];
+    mkdir("/proc", 0555);
+    mount("proc", "/proc", "proc", 0, NULL);
+    CHECK(get_file("/proc/sys/fs/pipe-max-size", buf, sizeof(buf)), 8, "read /proc/sys/fs/pipe-max-size");
+    tap_ok(strcmp(buf, "1048576\n") == 0, "pipe-max-size is 1 MiB by default");
+    CHECK(put_file("/proc/sys/fs/pipe-max-size", "2000000\n"), 0, "root writes pipe-max-size");
+    get_file("/proc/sys/fs/pipe-max-size", buf, sizeof(buf));
+    tap_ok(strcmp(buf, "2097152\n") == 0, "the written value is rounded up to a power of two pages");
+    CHECK(put_file("/proc/sys/fs/pipe-max-size", "1048576\n"), 0, "restore pipe-max-size");
+}
+
 int main(void)
 {
-    tap_plan(49);
+    tap_plan(80);
     signal(SIGPIPE, SIG_IGN);
     basics();
     eof_and_epipe();
     nonblocking();
     fifo();
+    resize();
+    max_size_file();
     tap_finish();
 }

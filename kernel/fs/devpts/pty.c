@@ -12,6 +12,8 @@
 #include "fs/poll/poll.h"
 #include "fs/open.h"
 #include "signal/signal.h"
+#include "proc/cred.h"
+#include <uapi/capability.h>
 
 #define PTY_OUT 4096            /* slave output the master has not read */
 
@@ -21,6 +23,7 @@
  */
 struct pty {
     struct tty slave;           /* first: a slave file's priv is &pty->slave */
+    struct devpts_inst *inst;   /* immutable: the devpts instance holding the index */
     int index;                  /* immutable */
     spinlock_t lock;            /* guards everything below */
     uint32_t refs;
@@ -30,12 +33,10 @@ struct pty {
     int slave_opens;
     bool slave_closed;          /* the last slave file closed: master reads give EIO */
     bool master_closed;
+    bool packet;                /* TIOCPKT: master reads start with a status byte */
+    uint8_t pktstatus;          /* TIOCPKT_* events not yet read (packet mode only) */
     struct waitqueue mwait;     /* master readers and pollers; slave writers waiting for room */
 };
-
-static struct mutex pty_table_lock = { .lock = SPINLOCK_INIT("pty.table"),
-    .wq = { .lock = SPINLOCK_INIT("pty.table.wq"), .waiters = LIST_HEAD_INIT(pty_table_lock.wq.waiters) } };
-static struct pty *pty_table[PTY_MAX];      /* guarded by pty_table_lock */
 
 static struct pty *pty_of(struct tty *t) { return container_of(t, struct pty, slave); }
 
@@ -47,9 +48,7 @@ static void pty_put(struct pty *pt)
     if (!last)
         return;
     tty_unlist(&pt->slave);
-    mutex_lock(&pty_table_lock);
-    pty_table[pt->index] = NULL;
-    mutex_unlock(&pty_table_lock);
+    devpts_index_free(pt->inst, pt->index);
     kfree(pt);
 }
 
@@ -111,32 +110,53 @@ static void slave_release(struct tty *t)
     pty_put(pt);
 }
 
+/* Line events of the slave: FLUSHWRITE drops output the master has not read; packet mode records them. */
+static void slave_event(struct tty *t, unsigned ev)
+{
+    struct pty *pt = pty_of(t);
+    unsigned long f = spin_lock_irqsave(&pt->lock);
+    if (ev & TIOCPKT_FLUSHWRITE)
+        pt->out_count = 0;
+    if (pt->packet) {
+        if (ev & (TIOCPKT_STOP | TIOCPKT_START))
+            pt->pktstatus &= (uint8_t)~(TIOCPKT_STOP | TIOCPKT_START);
+        if (ev & (TIOCPKT_NOSTOP | TIOCPKT_DOSTOP))
+            pt->pktstatus &= (uint8_t)~(TIOCPKT_NOSTOP | TIOCPKT_DOSTOP);
+        pt->pktstatus |= (uint8_t)ev;
+    }
+    spin_unlock_irqrestore(&pt->lock, f);
+    wq_wake_all(&pt->mwait);
+}
+
 static const struct tty_ops slave_tty_ops = {
     .write = slave_out, .wait_room = slave_wait_room, .get = slave_get, .release = slave_release,
+    .event = slave_event,
 };
 
 /* ---- the slave's files (136:N) ---- */
 
+bool pty_slave_try_get(struct pty *pt)
+{
+    bool ok = false;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (!pt->locked && !pt->master_closed && pt->refs) {
+        pt->refs++;
+        pt->slave_opens++;
+        pt->slave_closed = false;
+        ok = true;
+    }
+    spin_unlock_irqrestore(&pt->lock, fl);
+    return ok;
+}
+
+/* The node's instance and minor name the pty; -EIO when it is gone, locked or its master closed. */
 static int slave_open(struct file *f)
 {
-    unsigned idx = linux_minor(f->inode->rdev);
-    int r = -EIO;
-    mutex_lock(&pty_table_lock);
-    struct pty *pt = idx < PTY_MAX ? pty_table[idx] : NULL;
-    if (pt) {
-        unsigned long fl = spin_lock_irqsave(&pt->lock);
-        if (!pt->locked && !pt->master_closed && pt->refs) {
-            pt->refs++;
-            pt->slave_opens++;
-            pt->slave_closed = false;
-            r = 0;
-        }
-        spin_unlock_irqrestore(&pt->lock, fl);
-    }
-    mutex_unlock(&pty_table_lock);
-    if (!r)
-        f->priv = &pt->slave;
-    return r;
+    struct pty *pt = devpts_pty_get(devpts_inst_of_node(f->inode), linux_minor(f->inode->rdev));
+    if (!pt)
+        return -EIO;
+    f->priv = &pt->slave;
+    return 0;
 }
 
 /* After vfs_lock is dropped (see tty_io.c): a session leader without a terminal acquires this one. */
@@ -160,38 +180,34 @@ const struct file_ops pty_slave_ops = {
 
 /* ---- the master (/dev/ptmx, 5:2) ---- */
 
+/* Runs under vfs_lock (the open path): the instance is chosen by the ptmx file's path. */
 static int ptmx_open(struct file *f)
 {
-    struct pty *pt = kzalloc(sizeof(*pt));
+    struct devpts_inst *in = devpts_inst_of_ptmx_locked(f);
+    struct pty *pt = in ? kzalloc(sizeof(*pt)) : NULL;
     if (!pt)
         return -ENOMEM;
-    mutex_lock(&pty_table_lock);
-    int idx = -1;
-    for (int i = 0; i < PTY_MAX && idx < 0; i++)
-        if (!pty_table[i])
-            idx = i;
-    if (idx >= 0)
-        pty_table[idx] = pt;
-    mutex_unlock(&pty_table_lock);
-    if (idx < 0) {
-        kfree(pt);
-        return -ENOSPC;
-    }
-    pt->index = idx;
+    pt->inst = in;
     spin_init(&pt->lock, "pty");
     wq_init(&pt->mwait);
     pt->refs = 1;
     pt->locked = true;
+    int idx = devpts_index_alloc(in, pt);
+    if (idx < 0) {
+        kfree(pt);
+        return idx;
+    }
+    pt->index = idx;
     tty_init(&pt->slave, &slave_tty_ops);
     f->priv = pt;
     return 0;
 }
 
-/* The /dev/pts node is made after the open path dropped vfs_lock (devpts takes it). */
+/* The <devpts>/N node is made after the open path dropped vfs_lock (devpts takes it). */
 static int ptmx_open_wait(struct file *f)
 {
     struct pty *pt = f->priv;
-    return devpts_add(pt->index);
+    return devpts_add(pt->inst, pt->index);
 }
 
 static void ptmx_release(struct file *f)
@@ -200,24 +216,34 @@ static void ptmx_release(struct file *f)
     unsigned long fl = spin_lock_irqsave(&pt->lock);
     pt->master_closed = true;
     spin_unlock_irqrestore(&pt->lock, fl);
-    devpts_remove(pt->index);
+    devpts_remove(pt->inst, pt->index);
     tty_hangup(&pt->slave);
     wq_wake_all(&pt->mwait);
     pty_put(pt);
 }
 
-/* Take slave output; -EAGAIN when there is none yet, -EIO once every slave file closed. */
+/*
+ * Take slave output; -EAGAIN when there is none yet, -EIO once every slave
+ * file closed. Packet mode: a pending status alone, else TIOCPKT_DATA before the data.
+ */
 static long master_take(struct pty *pt, char *buf, size_t len)
 {
     unsigned long fl = spin_lock_irqsave(&pt->lock);
     long r = pt->slave_closed ? -EIO : -EAGAIN;
-    if (pt->out_count) {
-        unsigned n = (unsigned)MIN((size_t)pt->out_count, len);
+    if (pt->packet && pt->pktstatus) {
+        buf[0] = (char)pt->pktstatus;
+        pt->pktstatus = 0;
+        r = 1;
+    } else if (pt->out_count) {
+        size_t skip = pt->packet ? 1 : 0;
+        unsigned n = (unsigned)MIN((size_t)pt->out_count, len - skip);
+        if (skip)
+            buf[0] = TIOCPKT_DATA;
         for (unsigned i = 0; i < n; i++)
-            buf[i] = pt->out[(pt->out_head + i) % PTY_OUT];
+            buf[skip + i] = pt->out[(pt->out_head + i) % PTY_OUT];
         pt->out_head = (pt->out_head + n) % PTY_OUT;
         pt->out_count -= n;
-        r = n;
+        r = (long)(n + skip);
     }
     spin_unlock_irqrestore(&pt->lock, fl);
     return r;
@@ -225,7 +251,8 @@ static long master_take(struct pty *pt, char *buf, size_t len)
 
 static bool master_readable(struct pty *pt)
 {
-    return atomic_load(&pt->out_count) || atomic_load(&pt->slave_closed);
+    return atomic_load(&pt->out_count) || atomic_load(&pt->slave_closed)
+        || (atomic_load(&pt->packet) && atomic_load(&pt->pktstatus));
 }
 
 static long ptmx_read(struct file *f, struct iov_iter *to, uint64_t *pos)
@@ -274,6 +301,8 @@ static uint32_t ptmx_poll(struct file *f, struct poll_table *pt_)
     uint32_t m = EPOLLOUT | EPOLLWRNORM;
     if (atomic_load(&pt->out_count))
         m |= EPOLLIN | EPOLLRDNORM;
+    if (atomic_load(&pt->packet) && atomic_load(&pt->pktstatus))
+        m |= EPOLLPRI | EPOLLIN | EPOLLRDNORM;
     if (atomic_load(&pt->slave_closed))
         m |= EPOLLHUP;
     return m;
@@ -284,7 +313,56 @@ static long ptmx_open_peer(struct pty *pt, uint64_t flags)
 {
     if (flags & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
         return -EINVAL;
-    return devpts_open_slave(pt->index, (uint32_t)flags);
+    return devpts_open_slave(pt->inst, pt->index, (uint32_t)flags);
+}
+
+/* TIOCPKT: switching packet mode on clears the status. */
+static long ptmx_set_packet(struct pty *pt, uptr_t arg)
+{
+    int v;
+    if (copy_from_user(&v, arg, sizeof(v)))
+        return -EFAULT;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (v && !pt->packet)
+        pt->pktstatus = 0;
+    pt->packet = v != 0;
+    spin_unlock_irqrestore(&pt->lock, fl);
+    return 0;
+}
+
+/* TIOCSTI on the master (nobody's controlling terminal, so CAP_SYS_ADMIN): a byte for the master's own reads. */
+static long ptmx_sti(struct pty *pt, uptr_t arg)
+{
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
+    char c;
+    if (copy_from_user(&c, arg, 1))
+        return -EFAULT;
+    unsigned long fl = spin_lock_irqsave(&pt->lock);
+    if (pt->out_count < PTY_OUT)
+        pt->out[(pt->out_head + pt->out_count++) % PTY_OUT] = c;
+    spin_unlock_irqrestore(&pt->lock, fl);
+    wq_wake_all(&pt->mwait);
+    return 0;
+}
+
+/*
+ * TCFLSH on the master: its input is the slave's unread output. Its own
+ * output is handed to the slave's line discipline at once, so nothing is
+ * queued to drop. TCXONC: FIXME, the master's own output cannot be
+ * suspended (writes go straight to the slave's input); the request is checked only.
+ */
+static long ptmx_flow(struct pty *pt, unsigned cmd, uint64_t arg)
+{
+    if (arg > TCIOFLUSH + (cmd == TCXONC))
+        return -EINVAL;
+    if (cmd == TCFLSH && arg != TCOFLUSH) {
+        unsigned long fl = spin_lock_irqsave(&pt->lock);
+        pt->out_count = 0;
+        spin_unlock_irqrestore(&pt->lock, fl);
+        wq_wake_all(&pt->mwait);
+    }
+    return 0;
 }
 
 static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
@@ -311,11 +389,20 @@ static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
     case FIONREAD:
         v = (int)atomic_load(&pt->out_count);
         return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
-    case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID:
-        return -ENOTTY;     /* FIXME: the master as a controlling terminal */
+    case TIOCPKT:
+        return ptmx_set_packet(pt, uptr(arg));
+    case TIOCGPKT:
+        v = atomic_load(&pt->packet);
+        return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+    case TIOCSTI:
+        return ptmx_sti(pt, uptr(arg));
+    case TCFLSH: case TCXONC:
+        return ptmx_flow(pt, cmd, arg);
+    case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID: case TIOCGPGRP:
+        return tty_ctty_master_ioctl(&pt->slave, cmd, arg);
     }
-    /* termios and window size act on the pair (the slave's state, as Linux shares winsize). */
-    return tty_ioctl(&pt->slave, cmd, arg);
+    /* termios and window size act on the pair (the slave's state, as Linux shares winsize), with no job-control check. */
+    return tty_ioctl_master(&pt->slave, cmd, arg);
 }
 
 const struct file_ops ptmx_ops = {

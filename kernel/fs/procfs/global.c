@@ -13,6 +13,7 @@
 #include "fs/procfs/procfs.h"
 #include "fs/mount.h"
 #include "fs/namei.h"
+#include "fs/pipe.h"
 #include "proc/process.h"
 #include "sys/uts.h"
 #include "mm/aslr.h"
@@ -250,6 +251,32 @@ static long store_randomize(const struct inode *ino, const char *buf, size_t len
     return (long)len;
 }
 
+static int show_pipe_max(struct pbuf *b, const struct inode *i)
+{
+    (void)i;
+    pb_printf(b, "%llu\n", (unsigned long long)pipe_get_max_size());
+    return 0;
+}
+
+/* A decimal number, optionally newline-terminated, as Linux's proc_douintvec accepts. */
+static long store_pipe_max(const struct inode *ino, const char *buf, size_t len)
+{
+    (void)ino;
+    size_t n = len && buf[len - 1] == '\n' ? len - 1 : len;
+    uint64_t v = 0;
+    if (!n || n > 19)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] < '0' || buf[i] > '9')
+            return -EINVAL;
+        v = v * 10 + (uint64_t)(buf[i] - '0');
+    }
+    if (current_fsuid() != 0)
+        return -EPERM;      /* FIXME: CAP_SYS_RESOURCE rather than fsuid 0 */
+    int r = pipe_set_max_size(v);
+    return r ? r : (long)len;
+}
+
 static const struct proc_entry sys_kernel[] = {
     { "randomize_va_space", S_IFREG | 0644, .show = show_randomize, .store = store_randomize },
     { "hostname", S_IFREG | 0644, .show = show_hostname, .store = store_hostname },
@@ -263,6 +290,7 @@ static const struct proc_entry sys_kernel[] = {
 static const struct proc_entry sys_fs[] = {
     { "file-max", S_IFREG | 0644, .show = show_file_max },
     { "nr_open", S_IFREG | 0644, .show = show_nr_open },
+    { "pipe-max-size", S_IFREG | 0644, .show = show_pipe_max, .store = store_pipe_max },
     { .name = NULL },
 };
 

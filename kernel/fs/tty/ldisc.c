@@ -3,6 +3,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/signal.h>
+#include <uapi/ioctls.h>
 #include "fs/tty/tty.h"
 
 /* Echo goes out through the TTY's driver; a full pty output queue drops it, as Linux may. */
@@ -100,6 +101,47 @@ static int map_input(const struct tty *t, uint8_t c)
     return c;
 }
 
+void tty_event_locked(struct tty *t, unsigned ev)
+{
+    if (t->ops && t->ops->event)
+        t->ops->event(t, ev);
+}
+
+void tty_stop_locked(struct tty *t)
+{
+    if (t->stopped)
+        return;
+    atomic_store(&t->stopped, true);
+    tty_event_locked(t, TIOCPKT_STOP);
+}
+
+void tty_start_locked(struct tty *t)
+{
+    if (!t->stopped || t->tco_stopped)
+        return;
+    atomic_store(&t->stopped, false);
+    tty_event_locked(t, TIOCPKT_START);
+    wq_wake_all(&t->owait);
+}
+
+/* IXON: VSTART restarts output (it wins when equal to VSTOP), VSTOP stops it; neither is input. IXANY: any other byte restarts. */
+static bool flow_key_locked(struct tty *t, uint8_t c)
+{
+    if (!(t->termios.c_iflag & IXON))
+        return false;
+    if (is_cc(t, VSTART, c)) {
+        tty_start_locked(t);
+        return true;
+    }
+    if (is_cc(t, VSTOP, c)) {
+        tty_stop_locked(t);
+        return true;
+    }
+    if (t->stopped && !t->tco_stopped && (t->termios.c_iflag & IXANY))
+        tty_start_locked(t);
+    return false;
+}
+
 static int signal_key(const struct tty *t, uint8_t c)
 {
     if (!(t->termios.c_lflag & ISIG))
@@ -145,10 +187,15 @@ void ldisc_receive_locked(struct tty *t, uint8_t byte, int *sig)
     if (m < 0)
         return;
     uint8_t c = (uint8_t)m;
+    *sig = 0;
+    if (flow_key_locked(t, c))
+        return;
     *sig = signal_key(t, c);
     if (*sig) {
-        if (!(t->termios.c_lflag & NOFLSH))
+        if (!(t->termios.c_lflag & NOFLSH)) {
             ldisc_flush_input_locked(t);
+            tty_event_locked(t, TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE);    /* as Linux's isig: output too */
+        }
         if (t->termios.c_lflag & ECHO)
             echo_char(t, c);
         atomic_add(&t->seq_in, 1);

@@ -26,6 +26,12 @@ struct tty_ops {
     int (*get)(struct tty *t);
     /* A file of this TTY is closed (NULL: nothing to do). */
     void (*release)(struct tty *t);
+    /*
+     * Line events for a pty master (TIOCPKT_* bits: FLUSHREAD, FLUSHWRITE,
+     * STOP, START, NOSTOP, DOSTOP); FLUSHWRITE also discards queued output.
+     * Called with the TTY lock held; must not sleep. NULL: ignored.
+     */
+    void (*event)(struct tty *t, unsigned ev);
 };
 
 /*
@@ -51,6 +57,8 @@ struct tty {
     unsigned lines[TTY_MAX_LINES];  /* canonical: lengths of the completed lines in buf, a ring */
     unsigned line_head, nlines;
     unsigned edit_len;              /* canonical: bytes of the line being edited (at buf's tail) */
+    bool stopped, tco_stopped;      /* output held by ^S (IXON) or TCOOFF; stopped also read atomically */
+    struct waitqueue owait;         /* writers waiting for output to restart */
     int sid, pgrp;                  /* controlling session and foreground group; 0: none;
                                        written with tasklist_lock and lock held, read under either */
     uint32_t seq_in;                /* atomic: input events (edge-triggered epoll) */
@@ -88,11 +96,18 @@ long ldisc_read_locked(struct tty *t, char *dst, size_t len);
 /* termios changed (ICANON toggled): re-split the pending input; lock held. */
 void ldisc_mode_changed_locked(struct tty *t, bool was_canon);
 void ldisc_flush_input_locked(struct tty *t);
+/* Output flow control (^S/^Q, TCOOFF/TCOON), as Linux's stop_tty/start_tty; lock held. */
+void tty_stop_locked(struct tty *t);
+void tty_start_locked(struct tty *t);
+/* Report line events (TIOCPKT_*) to the driver; lock held. */
+void tty_event_locked(struct tty *t, unsigned ev);
 /* Bytes a read could return now (FIONREAD); lock held. */
 unsigned ldisc_readable_locked(const struct tty *t);
 /* Would a read return now (a line or an EOF in canonical mode, any byte otherwise)? Lock held. */
 bool ldisc_can_read_locked(const struct tty *t);
 long tty_ioctl(struct tty *t, unsigned cmd, uint64_t arg);
+/* The terminal requests made on the master of pty slave t: on t's state, without job-control checks. */
+long tty_ioctl_master(struct tty *t, unsigned cmd, uint64_t arg);
 
 #define L_CANON(t) ((t)->termios.c_lflag & ICANON)
 

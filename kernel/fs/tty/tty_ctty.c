@@ -4,7 +4,9 @@
 #include <uapi/errno.h>
 #include <uapi/ioctls.h>
 #include <uapi/signal.h>
+#include <uapi/capability.h>
 #include "fs/tty.h"
+#include "proc/cred.h"
 #include "fs/tty/tty_ctty.h"
 #include "proc/process.h"
 #include "signal/signal.h"
@@ -12,7 +14,6 @@
 /*
  * Lock order: tasklist_lock -> tty->lock. A session owns t while t->sid names
  * it; a session whose leader is gone frees the terminal for the next one.
- * FIXME: the session leader's exit does not yet hang up the terminal (SIGHUP).
  */
 static struct mutex tty_list_lock = { .lock = SPINLOCK_INIT("tty.list"),
     .wq = { .lock = SPINLOCK_INIT("tty.list.wq"), .waiters = LIST_HEAD_INIT(tty_list_lock.wq.waiters) } };
@@ -137,6 +138,7 @@ void tty_hangup(struct tty *t)
     atomic_add(&t->seq_in, 1);
     ctty_unlock(t);
     wq_wake_all(&t->rwait);
+    wq_wake_all(&t->owait);
     if (pgrp > 0) {
         (void)tty_signal_pgrp(pgrp, SIGHUP);
         (void)tty_signal_pgrp(pgrp, SIGCONT);
@@ -182,9 +184,20 @@ int tty_ctty_check_bg(struct tty *t, int sig)
     return -ERESTARTSYS;
 }
 
+bool tty_ctty_is_callers(struct tty *t)
+{
+    struct process *p = caller();
+    if (!p)
+        return false;
+    ctty_lock(t);
+    bool r = t->sid > 0 && t->sid == p->sid;
+    ctty_unlock(t);
+    return r;
+}
+
 /*
- * TIOCSCTTY: arg 1 steals the terminal from another session (privileged:
- * everyone is root so far); other: the caller's session owns another one.
+ * TIOCSCTTY: arg 1 steals the terminal from another session (CAP_SYS_ADMIN);
+ * other: the caller's session owns another one.
  */
 static long ctty_set_locked(struct tty *t, struct process *p, uint64_t arg, bool other)
 {
@@ -192,7 +205,7 @@ static long ctty_set_locked(struct tty *t, struct process *p, uint64_t arg, bool
         return 0;
     if (p->pid != p->sid || other || atomic_load(&t->hung_up))
         return -EPERM;
-    if (session_alive_locked(t->sid) && arg != 1)
+    if (session_alive_locked(t->sid) && (arg != 1 || !capable(CAP_SYS_ADMIN)))
         return -EPERM;
     ctty_take_locked(t, p);
     return 0;
@@ -232,6 +245,51 @@ static long ctty_get_locked(struct tty *t, struct process *p, uptr_t arg, int va
     if (!t->sid || t->sid != p->sid)
         return -ENOTTY;
     return copy_to_user(arg, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
+/*
+ * The job-control requests on a pty master act on its slave t as Linux's
+ * tty_pair_get_tty: TIOCGPGRP and TIOCGSID need no controlling terminal
+ * (the slave's group, 0 if none; its session, ENOTTY if none), TIOCNOTTY
+ * is always ENOTTY (a master is nobody's terminal); the rest as on t.
+ */
+long tty_ctty_master_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
+{
+    if (cmd == TIOCNOTTY)
+        return -ENOTTY;
+    if (cmd != TIOCGPGRP && cmd != TIOCGSID)
+        return tty_ctty_ioctl(t, cmd, arg);
+    ctty_lock(t);
+    int v = cmd == TIOCGSID ? t->sid : (t->sid ? t->pgrp : 0);
+    ctty_unlock(t);
+    if (cmd == TIOCGSID && v <= 0)
+        return -ENOTTY;
+    return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/*
+ * A session leader exits (Linux's disassociate_ctty on exit): its terminal
+ * is released; the foreground group gets SIGHUP (a pty), or the terminal is
+ * hung up (any other TTY: FIXME, the console is only released, since the
+ * console is every process's output).
+ */
+void tty_ctty_leader_exit(int sid)
+{
+    int pgrp = 0;
+    mutex_lock(&tasklist_lock);
+    mutex_lock(&tty_list_lock);
+    struct tty *t = session_tty_locked(sid, NULL);
+    if (t) {
+        mutex_lock(&t->lock);
+        if (t != &console_tty)
+            pgrp = t->pgrp;
+        t->sid = t->pgrp = 0;
+        mutex_unlock(&t->lock);
+    }
+    mutex_unlock(&tty_list_lock);
+    mutex_unlock(&tasklist_lock);
+    if (pgrp > 0)
+        (void)tty_signal_pgrp(pgrp, SIGHUP);
 }
 
 long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)

@@ -18,5 +18,9 @@ struct tty *tty_ctty_get_current(void);
 int tty_ctty_check_bg(struct tty *t, int sig);
 /* TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID; -ENOIOCTLCMD for other requests. */
 long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg);
+/* The same requests made on the master of pty slave t. */
+long tty_ctty_master_ioctl(struct tty *t, unsigned cmd, uint64_t arg);
+/* Is t the caller's controlling terminal? Takes tasklist_lock and t's lock. */
+bool tty_ctty_is_callers(struct tty *t);
 
 #endif

@@ -28,6 +28,7 @@ struct tty console_tty = {
     .lock = { .lock = SPINLOCK_INIT("tty"),
               .wq = { .lock = SPINLOCK_INIT("tty.wq"), .waiters = LIST_HEAD_INIT(console_tty.lock.wq.waiters) } },
     .rwait = { .lock = SPINLOCK_INIT("tty.rwait"), .waiters = LIST_HEAD_INIT(console_tty.rwait.waiters) },
+    .owait = { .lock = SPINLOCK_INIT("tty.owait"), .waiters = LIST_HEAD_INIT(console_tty.owait.waiters) },
     .termios = {
         .c_iflag = ICRNL | IXON, .c_oflag = OPOST | ONLCR,
         .c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL,
@@ -93,6 +94,7 @@ void tty_init(struct tty *t, const struct tty_ops *ops)
     wq_init(&t->raw_wq);
     mutex_init(&t->lock);
     wq_init(&t->rwait);
+    wq_init(&t->owait);
     t->ops = ops;
     t->termios = console_tty.termios;
     tty_list_add(t);
@@ -240,13 +242,24 @@ long tty_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
  */
 #define TTY_CHUNK 2048
 
-/* Hand n bytes to the driver, sleeping while it is full; bytes taken, or -errno if none. */
-static long tty_put(struct tty *t, const char *buf, size_t n)
+static bool output_may_go(struct tty *t)
+{
+    return !atomic_load(&t->stopped) || atomic_load(&t->hung_up);
+}
+
+/* Hand n bytes to the driver, sleeping while it is full or output is stopped; bytes taken, or -errno if none. */
+static long tty_put(struct tty *t, const char *buf, size_t n, bool nonblock)
 {
     size_t done = 0;
     while (done < n) {
         if (atomic_load(&t->hung_up))
             return done ? (long)done : -EIO;
+        if (!output_may_go(t)) {
+            int r = nonblock ? -EAGAIN : wait_event_interruptible(&t->owait, output_may_go(t));
+            if (r)
+                return done ? (long)done : r;
+            continue;
+        }
         done += t->ops->write(t, buf + done, n - done);
         if (done < n && t->ops->wait_room) {
             int r = t->ops->wait_room(t);
@@ -274,7 +287,7 @@ long tty_file_write(struct file *f, struct iov_iter *from, uint64_t *pos)
         size_t n = iov_copy_from(from, buf, MIN((size_t)TTY_CHUNK, from->count), &fault);
         if (fault)
             break;
-        long r = tty_put(t, buf, n);
+        long r = tty_put(t, buf, n, atomic_load(&f->flags) & O_NONBLOCK);
         if (r < 0) {
             kfree(buf);
             return written ? written : r;
@@ -289,8 +302,9 @@ uint32_t tty_file_poll(struct file *f, struct poll_table *pt)
 {
     struct tty *t = f->priv;
     poll_wait(pt, &t->rwait);
+    poll_wait(pt, &t->owait);
     mutex_lock(&t->lock);
-    uint32_t m = EPOLLOUT | EPOLLWRNORM;
+    uint32_t m = t->stopped ? 0 : EPOLLOUT | EPOLLWRNORM;
     if (ldisc_can_read_locked(t))
         m |= EPOLLIN | EPOLLRDNORM;
     if (atomic_load(&t->hung_up))

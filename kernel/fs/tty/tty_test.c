@@ -15,6 +15,7 @@ static struct tty *tty_new(void)
         return NULL;
     mutex_init(&t->lock);
     wq_init(&t->rwait);
+    wq_init(&t->owait);
     t->termios = console_tty.termios;
     t->termios.c_lflag &= ~(uint32_t)ECHO;
     return t;
@@ -81,5 +82,38 @@ KTEST(ldisc_signal_keys_and_raw_mode)
     KT_EQ(feed(t, "x\x03y"), 0);                        /* no ISIG: ^C is data */
     KT_EQ(take(t, buf, sizeof(buf)), 3);
     KT_ASSERT(memcmp(buf, "x\x03y", 3) == 0);
+    kfree(t);
+}
+
+static unsigned events_seen;
+static void record_event(struct tty *t, unsigned ev) { (void)t; events_seen |= ev; }
+static size_t sink(struct tty *t, const char *s, size_t n) { (void)t, (void)s; return n; }
+static const struct tty_ops event_ops = { .write = sink, .event = record_event };
+
+KTEST(ldisc_ixon_stop_start_and_ixany)
+{
+    struct tty *t = tty_new();
+    char buf[8];
+    KT_ASSERT(t);
+    t->ops = &event_ops;
+    events_seen = 0;
+    feed(t, "\x13");
+    KT_ASSERT(t->stopped);                              /* ^S stops output, and is not input */
+    KT_EQ(events_seen, TIOCPKT_STOP);
+    feed(t, "\x11");
+    KT_ASSERT(!t->stopped);
+    KT_EQ(events_seen, TIOCPKT_STOP | TIOCPKT_START);
+    mutex_lock(&t->lock);
+    t->tco_stopped = true;                              /* TCOOFF: ^Q does not restart it */
+    tty_stop_locked(t);
+    mutex_unlock(&t->lock);
+    feed(t, "\x11");
+    KT_ASSERT(t->stopped);
+    t->tco_stopped = false;
+    t->termios.c_iflag |= IXANY;
+    feed(t, "a\n");                                     /* IXANY: any byte restarts, and is input */
+    KT_ASSERT(!t->stopped);
+    KT_EQ(take(t, buf, sizeof(buf)), 2);
+    KT_EQ(take(t, buf, sizeof(buf)), -EAGAIN);          /* ^S and ^Q never reached the reader */
     kfree(t);
 }

@@ -16,10 +16,13 @@
 #define TIOCGPGRP   0x540F
 #define TIOCSPGRP   0x5410
 #define TIOCOUTQ    0x5411
+#define TIOCSTI     0x5412      /* fake input: push one byte into the input queue */
 #define TIOCGWINSZ  0x5413
 #define TIOCSWINSZ  0x5414
 #define FIONREAD    0x541B
 #define TIOCNOTTY   0x5422
+#define TIOCPKT     0x5420      /* int *: packet mode on a pty master */
+#define TIOCGPKT    0x80045438  /* _IOR('T', 0x38, int) */
 #define TIOCGSID    0x5429
 #define FIONBIO     0x5421
 #define FIONCLEX    0x5450
@@ -29,6 +32,15 @@
 #define TIOCSPTLCK  0x40045431  /* _IOW('T', 0x31, int): lock/unlock the slave */
 #define TIOCGPTLCK  0x80045439  /* _IOR('T', 0x39, int) */
 #define TIOCGPTPEER 0x5441      /* _IO('T', 0x41): open the slave, flags in arg */
+
+/* The status byte a packet-mode master reads first. */
+#define TIOCPKT_DATA       0
+#define TIOCPKT_FLUSHREAD  1
+#define TIOCPKT_FLUSHWRITE 2
+#define TIOCPKT_STOP       4
+#define TIOCPKT_START      8
+#define TIOCPKT_NOSTOP     16
+#define TIOCPKT_DOSTOP     32
 
 struct linux_winsize {
     uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;

@@ -92,4 +92,10 @@ struct linux_termios {
 #define TCOFLUSH  1
 #define TCIOFLUSH 2
 
+/* TCXONC arguments */
+#define TCOOFF 0
+#define TCOON  1
+#define TCIOFF 2
+#define TCION  3
+
 #endif
