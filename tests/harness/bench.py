@@ -274,41 +274,46 @@ def svg_axis(x_of, d_lo, d_hi, top, bottom):
 
 
 def svg_row(name, r, y, x_of, bar_h):
+    right = x_of(10.0 ** x_of.d_hi) + 10
     out = [f'<text x="{x_of.left - 6}" y="{y + 15}" text-anchor="end">{name}</text>']
     one = x_of(1.0)
+    goal = GOALS.get(name)
     if r is None or r <= 0:
-        out.append(f'<text x="{one + 4:.1f}" y="{y + 15}" fill="#888">n/a</text>')
+        out.append(f'<text x="{right}" y="{y + 15}" fill="#888">n/a</text>')
     else:
         x = x_of(r)
-        colour = "#3a7" if r <= GOALS.get(name, 1.0) else "#d63"
+        colour = "#3a7" if r <= (goal if goal is not None else 1.0) else "#d63"
         out.append(f'<rect x="{min(x, one):.1f}" y="{y + 4}" width="{max(abs(x - one), 1):.1f}" '
                    f'height="{bar_h - 8}" fill="{colour}"/>')
-        tx, anchor = (x + 4, "start") if r >= 1.0 else (x - 4, "end")
-        out.append(f'<text x="{tx:.1f}" y="{y + 15}" text-anchor="{anchor}">{r:.2f}</text>')
-    goal = GOALS.get(name)
+        out.append(f'<text x="{right}" y="{y + 15}">{r:.2f}</text>')
     if goal is not None:
         gx = x_of(goal)
-        out.append(f'<path d="M{gx:.1f} {y + 1} l4 -4 h-8 z M{gx:.1f} {y + 1} v{bar_h - 2}" '
-                   f'stroke="black" fill="black"><title>goal ≤ {goal:g}</title></path>')
+        out.append(f'<path d="M{gx:.1f} {y + 2} l5 -5 h-10 z M{gx:.1f} {y + 1} v{bar_h - 2}" '
+                   f'stroke="#24c" stroke-width="2" fill="#24c"><title>goal ≤ {goal:g}</title></path>')
     return out
 
 
 def svg(rows):
-    bar_h, left, width, top = 22, 230, 480, 44
+    bar_h, left, width, top = 22, 230, 480, 48
     d_lo, d_hi = svg_range([r[4] for r in rows if r[4] is not None])
     bottom = top + bar_h * len(rows)
 
     def x_of(v):
         return left + (math.log10(v) - d_lo) / (d_hi - d_lo) * width
-    x_of.left = left
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" '
-           f'height="{bottom + 40}" font-family="sans-serif" font-size="12">',
+    x_of.left, x_of.d_hi = left, d_hi
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" '
+           f'height="{bottom + 64}" font-family="sans-serif" font-size="12">',
            '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="10" y="20" font-size="14">Keel / Linux, log scale (left of the dashed '
-           'parity line is better; ▼ = goal; green = goal met or ≤ parity)</text>']
+           '<text x="10" y="20" font-size="14">Keel / Linux (time ratio; rates inverted), '
+           'log scale: left of the dashed parity line is better</text>',
+           f'<text x="{left + width + 10}" y="{top - 8}" font-weight="bold">ratio</text>']
     out += svg_axis(x_of, d_lo, d_hi, top, bottom)
     for i, (name, _, _, _, r) in enumerate(rows):
         out += svg_row(name, r, top + i * bar_h, x_of, bar_h)
+    out.append(f'<text x="10" y="{bottom + 38}">blue mark: issue 7 goal; green: at or under '
+               'the goal (parity where there is none); orange: over it;</text>')
+    out.append(f'<text x="10" y="{bottom + 54}">n/a: not measured on one of the kernels '
+               '(reasons in benchmarks.md)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

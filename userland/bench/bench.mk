@@ -70,8 +70,11 @@ bench: kernel $(BENCH_INITRD) $(BENCH_MIN_INITRD)
 BENCH_METRICS ?=
 ## bench-profile: run the benchmarks once on the profiling kernel and print its flat profile.
 bench-profile: $(BUILD)/kernel-profile.elf $(BENCH_INITRD)
+	$(Q)mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/ext2-profile.img && \
+	    mke2fs -q -F -t ext2 -b 4096 $(BUILD)/bench/ext2-profile.img 160M
 	$(Q)$(PYTHON) tests/harness/qemu_run.py --name bench-profile --qemu $(QEMU) --accel $(ACCEL) \
 	    --smp $(SMP) --mem $(BENCH_MEM) --timeout 600 --kernel $(BUILD)/kernel-profile.elf \
 	    --initrd $(BENCH_INITRD) --append "console=ttyS0 rdinit=/init -- $(BENCH_SCALE) $(BENCH_METRICS)" \
+	    --disk $(BUILD)/bench/ext2-profile.img,if=virtio \
 	    --expect BENCH-DONE --expect 'profile: .* timer samples' --log $(BUILD)/bench-profile.log
 	$(Q)grep -E 'BENCH |profile:' $(BUILD)/bench-profile.log
