@@ -11,7 +11,8 @@ start to the first line of /init. The smallest -m each kernel runs /init
 with is found by bisection. Writes a Markdown report (with issue 7's goals,
 met or not) and an SVG chart (log-scale ratio bars, parity line, goal marks).
 For the ext2 metrics every full boot gets a fresh, empty ext2 image (mke2fs
-on the host) as its virtio-blk disk.
+on the host) as its virtio-blk disk. A metric a kernel cannot run is n/a, with
+the bench program's reason printed and listed in the report.
 
 Python 3 standard library only.
 """
@@ -213,7 +214,7 @@ def na_notes(why):
 def memory_lines(mem):
     out = ["", "Smallest `-m` (MiB) with which the kernel boots and runs /init "
            "(bisection in steps of 4 MiB, with the benchmark initramfs without "
-           "Linux's modules). This is the bare kernel plus one static program; "
+           "Linux's modules and crun). This is the bare kernel plus one static program; "
            "the memory a container needs (crun, its runtime and the container "
            "itself) will be measured the same way once containers run on Keel.", "",
            "| kernel | MiB |", "|---|---:|"]
@@ -231,7 +232,8 @@ def markdown(args, rows, mem, why, elapsed):
            f"machine q35; {args.reps} boots per kernel, alternating; scale {args.scale}. "
            f"Linux: `{os.path.basename(args.linux)}` (Debian's package, unpacked). "
            "Same initramfs (`userland/bench`, with the virtio and ext4 modules "
-           "Linux loads and Keel ignores) for both. The ext2 metrics use a fresh "
+           "Linux loads and Keel ignores, and crun with a `crun spec` bundle "
+           "running /bin/true) for both. The ext2 metrics use a fresh "
            f"{DISK_MIB} MiB ext2 image ({DISK_BLOCK}-byte blocks, `mke2fs -t ext2`) "
            "as the virtio-blk disk of every boot: 64 MiB written in 1 MiB writes "
            "plus fsync, then read back after umount and mount (cold cache) and "

@@ -43,6 +43,7 @@ extern const struct bench_metric bench_ipc_metrics[];
 extern const struct bench_metric bench_mm_metrics[];
 extern const struct bench_metric bench_fs_metrics[];
 extern const struct bench_metric bench_ext2_metrics[];
+extern const struct bench_metric bench_crun_metrics[];
 
 /* Path of a tiny static program that exits 0 (for exec metrics). */
 #define BENCH_TRUE_PATH "/bin/true"

@@ -40,8 +40,21 @@ $(BENCH_DIR)/bench-min.list: userland/bench/bench.mk
 	    'file /bin/true $(BENCH_DIR)/true 0755 0 0' \
 	    'file /init $(BENCH_DIR)/bench 0755 0 0' > $@
 
-$(BENCH_DIR)/bench.list: $(BENCH_DIR)/bench-min.list
+# The crun_run_true bundle (bench_crun.c). crun is used when it is built, never rebuilt
+# from here; without it the metric reports n/a.
+$(BENCH_DIR)/config.json: userland/bench/crun_bundle.sh
+	@mkdir -p $(@D)
+	$(Q)sh userland/bench/crun_bundle.sh $(CRUN_BIN) $@
+
+BENCH_BUNDLE_LIST := 'dir /bench-bundle 0755 0 0' 'dir /bench-bundle/rootfs 0755 0 0' \
+    'dir /bench-bundle/rootfs/bin 0755 0 0' 'dir /bench-bundle/rootfs/proc 0755 0 0' \
+    'dir /bench-bundle/rootfs/sys 0755 0 0' 'dir /bench-bundle/rootfs/dev 0755 0 0' \
+    'dir /bench-bundle/rootfs/tmp 1777 0 0' 'file /bench-bundle/rootfs/bin/true $(BENCH_DIR)/true 0755 0 0' \
+    'file /bench-bundle/config.json $(BENCH_DIR)/config.json 0644 0 0' 'file /bin/crun $(CRUN_BIN) 0755 0 0'
+
+$(BENCH_DIR)/bench.list: $(BENCH_DIR)/bench-min.list $(BENCH_DIR)/config.json
 	$(Q)cp $< $@.tmp && echo 'dir /lib 0755 0 0' >> $@.tmp && echo 'dir /lib/modules 0755 0 0' >> $@.tmp
+	$(Q)if [ -f $(BENCH_DIR)/config.json ]; then printf '%s\n' $(BENCH_BUNDLE_LIST) >> $@.tmp; fi
 	$(Q)$(LINUX_KERNEL_SH) $(BUILD) >/dev/null || true; \
 	for m in $(BENCH_MODS); do \
 		f=$$(ls $(BUILD)/linux/current/lib/modules/*/kernel/$$m.ko 2>/dev/null | head -1); \
