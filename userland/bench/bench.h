@@ -9,7 +9,7 @@
 uint64_t bench_now_ns(void);
 
 /* Time budget of one metric's loop: loops stop early once it is spent. */
-#define BENCH_BUDGET_NS 3000000000ull
+#define BENCH_BUDGET_NS 2000000000ull
 
 /*
  * True when the loop that started at t0 has used its budget; checked every
