@@ -39,8 +39,8 @@ void bench_unsupported(const char *name, const char *why)
 }
 
 static const struct bench_metric *const areas[] = {
-	bench_sys_metrics, bench_proc_metrics, bench_ipc_metrics,
-	bench_mm_metrics, bench_fs_metrics,
+	bench_sys_metrics, bench_proc_metrics, bench_ipc_metrics, bench_mm_metrics,
+	bench_fs_metrics, bench_ext2_metrics, bench_crun_metrics,
 };
 
 static int wanted(const char *name, int argc, char **argv, int first)

@@ -9,7 +9,7 @@
 uint64_t bench_now_ns(void);
 
 /* Time budget of one metric's loop: loops stop early once it is spent. */
-#define BENCH_BUDGET_NS 3000000000ull
+#define BENCH_BUDGET_NS 2000000000ull
 
 /*
  * True when the loop that started at t0 has used its budget; checked every
@@ -42,6 +42,8 @@ extern const struct bench_metric bench_proc_metrics[];
 extern const struct bench_metric bench_ipc_metrics[];
 extern const struct bench_metric bench_mm_metrics[];
 extern const struct bench_metric bench_fs_metrics[];
+extern const struct bench_metric bench_ext2_metrics[];
+extern const struct bench_metric bench_crun_metrics[];
 
 /* Path of a tiny static program that exits 0 (for exec metrics). */
 #define BENCH_TRUE_PATH "/bin/true"
