@@ -267,3 +267,27 @@ int nd_lookup_locked(struct nameidata *nd)
         r = -ENOENT;
     return r;
 }
+
+/*
+ * Resolve (dirfd, path) to an inode reference. AT_EMPTY_PATH names dirfd's
+ * own file (any type); follow selects whether a final symlink is followed.
+ */
+int inode_at(int dirfd, uptr_t upath, unsigned lookup, struct inode **out)
+{
+    struct nameidata nd;
+    int r = nd_init(&nd, dirfd, upath, lookup);
+    if (!r && nd.empty && nd.dirf) {
+        *out = nd.dirf->inode;
+        inode_get(*out);
+    } else if (!r) {
+        mutex_lock(&vfs_lock);
+        r = nd_lookup_locked(&nd);
+        if (!r) {
+            *out = nd.child.dentry->inode;
+            inode_get(*out);
+        }
+        mutex_unlock(&vfs_lock);
+    }
+    nd_fini(&nd);
+    return r;
+}

@@ -52,6 +52,8 @@ int nd_init_kernel_at(struct nameidata *nd, int dirfd, const char *path, unsigne
  */
 int nd_walk_locked(struct nameidata *nd) __must_check;
 void nd_fini(struct nameidata *nd);
+/* (dirfd, path) to an inode reference; AT_EMPTY_PATH (LOOKUP_EMPTY) names dirfd itself. */
+int inode_at(int dirfd, uptr_t upath, unsigned lookup, struct inode **out) __must_check;
 
 /* Walk and require an existing result: -ENOENT if missing. */
 int nd_lookup_locked(struct nameidata *nd) __must_check;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// getdents64, getdents (the old format), chdir, fchdir, getcwd and umask.
+// getdents64, getdents (the old format), chdir, fchdir, chroot, getcwd and umask.
 #include <ostd/heap.h>
 #include <ostd/user.h>
 #include <lib/string.h>
@@ -7,6 +7,8 @@
 #include <uapi/fcntl.h>
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
+#include "proc/cred.h"
+#include <uapi/capability.h>
 
 #define DIRENT_HDR 19   /* d_ino, d_off, d_reclen, d_type */
 #define OLD_DIRENT_HDR 18   /* getdents: d_ino, d_off (longs), d_reclen; d_type is the record's last byte */
@@ -114,31 +116,35 @@ static long do_getdents(struct sys_call *c, bool old)
 long sys_getdents64(struct sys_call *c) { return do_getdents(c, false); }
 long sys_getdents(struct sys_call *c) { return do_getdents(c, true); }
 
-static void set_cwd_locked(struct path p)
+static void set_path_locked(struct path *slot, struct path p)
 {
-    struct fs_context *fs = current_fs();
-    struct path old = fs->cwd;
+    struct path old = *slot;
     path_get(&p);
-    fs->cwd = p;
+    *slot = p;
     path_put(&old);
 }
 
-long sys_chdir(struct sys_call *c)
+/* chdir and chroot: look up a searchable directory and make it the cwd or root. */
+static int set_dir_from_user(uint64_t upath, bool root)
 {
     struct nameidata nd;
-    int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    int r = nd_init(&nd, AT_FDCWD, uptr(upath), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
     if (!r) {
         mutex_lock(&vfs_lock);
         r = nd_lookup_locked(&nd);
         if (!r)
             r = inode_permission(nd.child.dentry->inode, X_OK);
+        if (!r && root && !capable(CAP_SYS_CHROOT))
+            r = -EPERM;
         if (!r)
-            set_cwd_locked(nd.child);
+            set_path_locked(root ? &current_fs()->root : &current_fs()->cwd, nd.child);
         mutex_unlock(&vfs_lock);
     }
     nd_fini(&nd);
     return r;
 }
+
+long sys_chdir(struct sys_call *c) { return set_dir_from_user(c->arg[0], false); }
 
 long sys_fchdir(struct sys_call *c)
 {
@@ -148,7 +154,7 @@ long sys_fchdir(struct sys_call *c)
     int r = !S_ISDIR(f->inode->mode) || !f->path.dentry ? -ENOTDIR : inode_permission(f->inode, X_OK);
     if (!r) {
         mutex_lock(&vfs_lock);
-        set_cwd_locked(f->path);
+        set_path_locked(&current_fs()->cwd, f->path);
         mutex_unlock(&vfs_lock);
     }
     file_put(f);
@@ -177,26 +183,4 @@ long sys_umask(struct sys_call *c)
     return atomic_xchg(&current_fs()->umask, (uint32_t)c->arg[0] & 0777);
 }
 
-long sys_chroot(struct sys_call *c)
-{
-    struct nameidata nd;
-    int r = nd_init(&nd, AT_FDCWD, uptr(c->arg[0]), LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
-    if (!r) {
-        mutex_lock(&vfs_lock);
-        r = nd_lookup_locked(&nd);
-        if (!r)
-            r = inode_permission(nd.child.dentry->inode, X_OK);
-        if (!r && current_fsuid() != 0)
-            r = -EPERM;     /* FIXME: CAP_SYS_CHROOT */
-        if (!r) {
-            struct fs_context *fs = current_fs();
-            struct path old = fs->root;
-            path_get(&nd.child);
-            fs->root = nd.child;
-            path_put(&old);
-        }
-        mutex_unlock(&vfs_lock);
-    }
-    nd_fini(&nd);
-    return r;
-}
+long sys_chroot(struct sys_call *c) { return set_dir_from_user(c->arg[0], true); }

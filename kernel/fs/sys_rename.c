@@ -15,32 +15,9 @@ static bool is_ancestor(const struct dentry *a, const struct dentry *d)
     return false;
 }
 
-/* Move d under dir with name (a kmalloc'd string it takes over). */
-static void move_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
-{
-    struct dentry *old = d->parent;
-    list_del(&d->sibling);
-    kfree(d->name);
-    d->name = name;
-    d->namelen = len;
-    if (old != dir) {
-        dget(dir);
-        d->parent = dir;
-        if (S_ISDIR(d->inode->mode)) {
-            old->inode->nlink--;
-            dir->inode->nlink++;
-        }
-        dput(old);      /* old stays alive: the tree holds it */
-    }
-    d->cookie = dir->next_cookie++;
-    list_add_tail(&d->sibling, &dir->children);
-    inode_touch_mc(old->inode);
-    inode_touch_mc(dir->inode);
-    d->inode->ctime = fs_now();
-}
-
-/* The disk already has the new name and link counts: only move the dentry. */
-static void move_disk_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
+/* Give d the name (a kmalloc'd string it takes over) and put it under dir;
+ * returns the old parent, which stays alive because the tree holds it. */
+static struct dentry *relink_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
 {
     struct dentry *old = d->parent;
     list_del(&d->sibling);
@@ -54,6 +31,26 @@ static void move_disk_locked(struct dentry *d, struct dentry *dir, char *name, s
     }
     d->cookie = dir->next_cookie++;
     list_add_tail(&d->sibling, &dir->children);
+    return old;
+}
+
+/* Move d under dir in memory, keeping directory link counts and times. */
+static void move_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
+{
+    struct dentry *old = relink_locked(d, dir, name, len);
+    if (old != dir && S_ISDIR(d->inode->mode)) {
+        old->inode->nlink--;
+        dir->inode->nlink++;
+    }
+    inode_touch_mc(old->inode);
+    inode_touch_mc(dir->inode);
+    d->inode->ctime = fs_now();
+}
+
+/* The disk already has the new name and link counts: only move the dentry. */
+static void move_disk_locked(struct dentry *d, struct dentry *dir, char *name, size_t len)
+{
+    relink_locked(d, dir, name, len);
 }
 
 static char *dup_name(const char *s, size_t len)

@@ -9,30 +9,6 @@
 #include "fs/fs_syscalls.h"
 #include "fs/open.h"
 
-/*
- * Resolve (dirfd, path) to an inode reference. AT_EMPTY_PATH names dirfd's
- * own file (any type); follow selects whether a final symlink is followed.
- */
-static int at_inode(int dirfd, uptr_t upath, unsigned lookup, struct inode **out)
-{
-    struct nameidata nd;
-    int r = nd_init(&nd, dirfd, upath, lookup);
-    if (!r && nd.empty && nd.dirf) {
-        *out = nd.dirf->inode;
-        inode_get(*out);
-    } else if (!r) {
-        mutex_lock(&vfs_lock);
-        r = nd_lookup_locked(&nd);
-        if (!r) {
-            *out = nd.child.dentry->inode;
-            inode_get(*out);
-        }
-        mutex_unlock(&vfs_lock);
-    }
-    nd_fini(&nd);
-    return r;
-}
-
 static unsigned at_lookup(uint32_t flags)
 {
     return (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) | (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
@@ -53,7 +29,7 @@ static long do_fstatat(int dirfd, uptr_t path, uptr_t ubuf, uint32_t flags)
     if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return -EINVAL;
     struct inode *ino;
-    int r = at_inode(dirfd, path, at_lookup(flags), &ino);
+    int r = inode_at(dirfd, path, at_lookup(flags), &ino);
     return r ? r : stat_out(ino, ubuf);
 }
 
@@ -83,7 +59,7 @@ static long do_faccessat(int dirfd, uptr_t path, uint32_t mode, uint32_t flags)
     if (flags & ~(uint32_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     struct inode *ino;
-    int r = at_inode(dirfd, path, at_lookup(flags), &ino);
+    int r = inode_at(dirfd, path, at_lookup(flags), &ino);
     if (r)
         return r;
     mutex_lock(&vfs_lock);
@@ -127,7 +103,7 @@ static long do_readlinkat(int dirfd, uptr_t path, uptr_t ubuf, int64_t size)
     if (size <= 0)
         return -EINVAL;
     struct inode *ino;
-    int r = at_inode(dirfd, path, 0, &ino);
+    int r = inode_at(dirfd, path, 0, &ino);
     if (r)
         return r;
     long n = -EINVAL;
@@ -172,7 +148,7 @@ static long chmod_inode(struct inode *ino, uint32_t mode)
 static long do_fchmodat(int dirfd, uptr_t path, uint32_t mode)
 {
     struct inode *ino;
-    int r = at_inode(dirfd, path, LOOKUP_FOLLOW, &ino);
+    int r = inode_at(dirfd, path, LOOKUP_FOLLOW, &ino);
     return r ? r : chmod_inode(ino, mode);
 }
 
@@ -224,7 +200,7 @@ static long do_fchownat(int dirfd, uptr_t path, uint32_t uid, uint32_t gid, uint
     if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     struct inode *ino;
-    int r = at_inode(dirfd, path, at_lookup(flags), &ino);
+    int r = inode_at(dirfd, path, at_lookup(flags), &ino);
     return r ? r : chown_inode(ino, uid, gid);
 }
 
@@ -276,7 +252,7 @@ static long set_times(int dirfd, uptr_t path, struct linux_timespec ts[2], uint3
     if (uptr_is_null(path))     /* Linux extension: operate on dirfd itself */
         r = (ino = fd_inode(dirfd, true)) ? 0 : -EBADF;
     else
-        r = at_inode(dirfd, path, at_lookup(flags), &ino);
+        r = inode_at(dirfd, path, at_lookup(flags), &ino);
     if (r)
         return r;
     struct linux_timespec now = fs_now();

@@ -23,19 +23,7 @@ static int xattr_target(int fd, uptr_t path, bool follow, struct inode **out)
         file_put(f);
         return r;
     }
-    struct nameidata nd;
-    int r = nd_init(&nd, AT_FDCWD, path, follow ? LOOKUP_FOLLOW : 0);
-    if (!r) {
-        mutex_lock(&vfs_lock);
-        r = nd_lookup_locked(&nd);
-        if (!r) {
-            *out = nd.child.dentry->inode;
-            inode_get(*out);
-        }
-        mutex_unlock(&vfs_lock);
-    }
-    nd_fini(&nd);
-    return r;
+    return inode_at(AT_FDCWD, path, follow ? LOOKUP_FOLLOW : 0, out);
 }
 
 static int get_name(uptr_t uname, char *name)

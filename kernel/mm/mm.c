@@ -200,6 +200,20 @@ uint64_t mm_find_gap_locked(struct mm *mm, uint64_t len, uint64_t hint)
     return top >= MMAP_MIN && top - MMAP_MIN >= len ? top - len : 0;
 }
 
+/* Put v in place of whatever mm maps over its range (MAP_FIXED semantics). */
+static int replace_range(struct mm *mm, struct vma *v)
+{
+    mutex_lock(&mm->lock);
+    int r = mm_unmap_locked(mm, v->start, v->end);
+    if (!r)
+        vma_insert_locked(mm, v);
+    mutex_unlock(&mm->lock);
+    if (r)
+        vma_free(v);
+    return r;
+}
+
+
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags)
 {
     struct vma *v = vma_alloc(start, end, prot, flags);
@@ -212,14 +226,7 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
             return -ENOMEM;
         }
     }
-    mutex_lock(&mm->lock);
-    int r = mm_unmap_locked(mm, start, end);
-    if (!r)
-        vma_insert_locked(mm, v);
-    mutex_unlock(&mm->lock);
-    if (r)
-        vma_free(v);
-    return r;
+    return replace_range(mm, v);
 }
 
 int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsigned flags,
@@ -231,14 +238,7 @@ int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot, unsi
     file_get(f);
     v->file = f;
     v->file_off = off;
-    mutex_lock(&mm->lock);
-    int r = mm_unmap_locked(mm, start, end);
-    if (!r)
-        vma_insert_locked(mm, v);
-    mutex_unlock(&mm->lock);
-    if (r)
-        vma_free(v);
-    return r;
+    return replace_range(mm, v);
 }
 
 void mm_set_brk_start(struct mm *mm, uint64_t start)

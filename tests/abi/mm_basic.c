@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "proc_test.h"
 
 #define PG 4096L
 
@@ -17,25 +18,12 @@ static long raw(long nr, long a, long b, long c, long d, long e, long f)
     return r < 0 ? -errno : r;
 }
 
+/* Does a child that reads (or writes) addr die from SIGSEGV? */
+static int segv_on(volatile char *addr, int write) { return child_touch_signal(addr, write) == SIGSEGV; }
+
 static long xmmap(long addr, long len, long prot, long flags)
 {
     return raw(SYS_mmap, addr, len, prot, flags, -1, 0);
-}
-
-/* Does a child that reads (or writes) addr die from SIGSEGV? */
-static int child_faults(volatile char *addr, int write)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (write)
-            *addr = 1;
-        else
-            (void)*addr;
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
 }
 
 static void test_mmap_anon(void)
@@ -47,7 +35,7 @@ static void test_mmap_anon(void)
     memset(p, 0x5a, 3 * PG);
     tap_ok(p[2 * PG + 17] == 0x5a, "anonymous pages keep what is written");
     tap_eq_long(raw(SYS_munmap, a + PG, PG, 0, 0, 0, 0), 0, "munmap of the middle page succeeds");
-    tap_ok(child_faults(p + PG, 0), "reading an unmapped hole kills with SIGSEGV");
+    tap_ok(segv_on(p + PG, 0), "reading an unmapped hole kills with SIGSEGV");
     tap_ok(p[0] == 0x5a && p[2 * PG] == 0x5a, "pages around the hole survive a partial munmap");
     long b = xmmap(a + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
     tap_eq_long(b, a + PG, "MAP_FIXED maps exactly at the hole");
@@ -81,10 +69,10 @@ static void test_mprotect(void)
     p[0] = 7;
     tap_eq_long(raw(SYS_mprotect, a, PG, PROT_READ, 0, 0, 0), 0, "mprotect to read-only succeeds");
     tap_ok(p[0] == 7, "a read-only page keeps its contents");
-    tap_ok(child_faults(p, 1), "writing a read-only page kills with SIGSEGV");
-    tap_ok(!child_faults(p + PG, 1), "the other half of a split mapping stays writable");
+    tap_ok(segv_on(p, 1), "writing a read-only page kills with SIGSEGV");
+    tap_ok(!segv_on(p + PG, 1), "the other half of a split mapping stays writable");
     tap_eq_long(raw(SYS_mprotect, a, PG, PROT_NONE, 0, 0, 0), 0, "mprotect to PROT_NONE succeeds");
-    tap_ok(child_faults(p, 0), "reading a PROT_NONE page kills with SIGSEGV");
+    tap_ok(segv_on(p, 0), "reading a PROT_NONE page kills with SIGSEGV");
     tap_eq_long(raw(SYS_mprotect, a, PG, PROT_READ | PROT_WRITE, 0, 0, 0), 0, "mprotect back to read-write succeeds");
     p[1] = 8;
     tap_ok(p[0] == 7 && p[1] == 8, "contents survive PROT_NONE and come back writable");
@@ -93,7 +81,7 @@ static void test_mprotect(void)
     raw(SYS_munmap, a, 2 * PG, 0, 0, 0, 0);
     tap_eq_long(raw(SYS_mprotect, a, PG, PROT_READ, 0, 0, 0), -ENOMEM, "mprotect of an unmapped range fails with ENOMEM");
     long g = xmmap(0, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
-    tap_ok(g > 0 && child_faults((char *)g, 0), "a PROT_NONE guard mapping faults on access");
+    tap_ok(g > 0 && segv_on((char *)g, 0), "a PROT_NONE guard mapping faults on access");
     raw(SYS_munmap, g, PG, 0, 0, 0, 0);
 }
 
@@ -107,7 +95,7 @@ static void test_brk(void)
     tap_ok(h[0] == 0 && h[3 * PG - 1] == 0, "new heap memory is zero");
     memset(h, 0x33, 3 * PG);
     tap_eq_long(raw(SYS_brk, cur + PG, 0, 0, 0, 0, 0), cur + PG, "brk shrinks the heap");
-    tap_ok(child_faults(h + 2 * PG, 0), "memory above a shrunk break is gone");
+    tap_ok(segv_on(h + 2 * PG, 0), "memory above a shrunk break is gone");
     tap_eq_long(raw(SYS_brk, cur + 3 * PG, 0, 0, 0, 0, 0), cur + 3 * PG, "brk grows again");
     tap_ok(h[0] == 0x33 && h[2 * PG] == 0, "regrown heap is zero above the old break and kept below");
     tap_eq_long(raw(SYS_brk, 4096, 0, 0, 0, 0, 0), cur + 3 * PG, "brk below the heap start returns the old break");
@@ -127,9 +115,9 @@ static void test_mremap(void)
     tap_ok(n > 0 && n != a, "mremap with MREMAP_MAYMOVE moves the mapping");
     char *q = (char *)n;
     tap_ok(n > 0 && q[0] == 'a' && q[PG] == 'b' && q[3 * PG] == 0, "moved mapping keeps its contents, the tail is zero");
-    tap_ok(child_faults(p, 0), "the old range is unmapped after a move");
+    tap_ok(segv_on(p, 0), "the old range is unmapped after a move");
     long s = raw(SYS_mremap, n, 4 * PG, PG, 0, 0, 0);
-    tap_ok(s == n && child_faults(q + PG, 0), "mremap shrinks in place and unmaps the tail");
+    tap_ok(s == n && segv_on(q + PG, 0), "mremap shrinks in place and unmaps the tail");
     tap_eq_long(raw(SYS_mremap, n + 1, PG, PG, 0, 0, 0), -EINVAL, "mremap at an unaligned address fails with EINVAL");
     tap_eq_long(raw(SYS_mremap, n, PG, PG, 8, 0, 0), -EINVAL, "mremap with unknown flags fails with EINVAL");
     tap_eq_long(raw(SYS_mremap, n, PG, 2 * PG, MREMAP_FIXED, n + 8 * PG, 0), -EINVAL, "MREMAP_FIXED without MAYMOVE fails");

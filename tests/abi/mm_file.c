@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "proc_test.h"
 
 #define PG 4096L
 #define F "/tmp/mmf"
@@ -35,22 +36,6 @@ static int make_file(const char *path, int pages, int flags)
     return open(path, flags);
 }
 
-/* The signal that kills a child touching addr (0 if it survives). */
-static int child_signal(volatile char *addr, int write)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (write)
-            *addr = 1;
-        else
-            (void)*addr;
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-}
-
 static void private_maps(void)
 {
     int fd = make_file(F, 3, O_RDWR);
@@ -66,7 +51,7 @@ static void private_maps(void)
     tap_ok(p[10] == 'X', "the private copy keeps its store");
     long b = xmmap(0, PG, PROT_READ, MAP_PRIVATE, fd, 2 * PG);
     tap_ok(b > 0 && ((char *)b)[0] == 'c', "a page-aligned offset maps from there");
-    tap_eq_long(child_signal((char *)b, 1), SIGSEGV, "writing a read-only file mapping is SIGSEGV");
+    tap_eq_long(child_touch_signal((char *)b, 1), SIGSEGV, "writing a read-only file mapping is SIGSEGV");
     tap_eq_long(xmmap(0, PG, PROT_READ, MAP_PRIVATE, fd, 100), -EINVAL, "an unaligned offset is EINVAL");
     pid_t pid = fork();
     if (pid == 0) {
@@ -124,10 +109,10 @@ static void eof(void)
     char *p = (char *)xmmap(0, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     tap_ok((long)p > 0 && p[99] == 'a' && p[100] == 0 && p[PG - 1] == 0,
            "the last page shows zeros past the end of file");
-    tap_eq_long(child_signal(p + PG, 0), SIGBUS, "reading a page past the end of file is SIGBUS");
-    tap_eq_long(child_signal(p + 2 * PG + 5, 1), SIGBUS, "writing a page past the end of file is SIGBUS");
+    tap_eq_long(child_touch_signal(p + PG, 0), SIGBUS, "reading a page past the end of file is SIGBUS");
+    tap_eq_long(child_touch_signal(p + 2 * PG + 5, 1), SIGBUS, "writing a page past the end of file is SIGBUS");
     ftruncate(fd, 2 * PG);
-    tap_ok(p[PG] == 0 && child_signal(p + PG, 0) == 0, "extending the file makes the page accessible");
+    tap_ok(p[PG] == 0 && child_touch_signal(p + PG, 0) == 0, "extending the file makes the page accessible");
     munmap(p, 3 * PG);
     close(fd);
 }

@@ -11,25 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "proc_test.h"
 
 #define PG 4096L
 
 static long R(long r) { return r < 0 ? -errno : r; }
-
-/* VmLck of this process in kB, from /proc/self/status; -1 if missing. */
-static long vmlck(void)
-{
-    char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY);
-    long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    char *p = strstr(buf, "VmLck:");
-    return p ? strtol(p + 6, NULL, 10) : -1;
-}
 
 static char *anon(long pages)
 {
@@ -56,27 +42,27 @@ static void mincore_checks(void)
 
 static void mlock_checks(void)
 {
-    long base = vmlck();
+    long base = proc_status_kb("VmLck:");
     tap_eq_long(base, 0, "VmLck starts at 0");
     char *p = anon(4);
     tap_eq_long(R(mlock(p, 3 * PG)), 0, "mlock of three pages");
-    tap_eq_long(vmlck(), 12, "VmLck counts them (12 kB)");
+    tap_eq_long(proc_status_kb("VmLck:"), 12, "VmLck counts them (12 kB)");
     unsigned char v[4];
     mincore(p, 4 * PG, v);
     tap_ok(v[0] == 1 && v[2] == 1 && v[3] == 0, "mlock makes the pages resident, not the rest");
     tap_eq_long(R(madvise(p, PG, MADV_DONTNEED)), -EINVAL, "MADV_DONTNEED of locked pages is EINVAL");
     pid_t pid = fork();
     if (pid == 0)
-        _exit(vmlck() == 0 ? 0 : 1);
+        _exit(proc_status_kb("VmLck:") == 0 ? 0 : 1);
     int st;
     waitpid(pid, &st, 0);
     tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a forked child does not inherit locks");
     tap_eq_long(R(munlock(p + PG, PG)), 0, "munlock of the middle page");
-    tap_eq_long(vmlck(), 8, "VmLck drops to 8 kB");
+    tap_eq_long(proc_status_kb("VmLck:"), 8, "VmLck drops to 8 kB");
     tap_eq_long(R(munlock(p, 4 * PG)), 0, "munlock of the whole mapping");
-    tap_eq_long(vmlck(), 0, "VmLck is back to 0");
+    tap_eq_long(proc_status_kb("VmLck:"), 0, "VmLck is back to 0");
     tap_eq_long(R(mlock(p + 100, 10)), 0, "mlock of an unaligned range locks its page");
-    tap_eq_long(vmlck(), 4, "VmLck is 4 kB");
+    tap_eq_long(proc_status_kb("VmLck:"), 4, "VmLck is 4 kB");
     munlock(p, PG);
     tap_eq_long(R(mlock(p, 0)), 0, "mlock of zero bytes is 0");
     munmap(p + 3 * PG, PG);
@@ -86,7 +72,7 @@ static void mlock_checks(void)
     char *q = anon(2);
     tap_eq_long(R(syscall(SYS_mlock2, q, 2 * PG, MLOCK_ONFAULT)), 0, "mlock2 MLOCK_ONFAULT");
     mincore(q, 2 * PG, v);
-    tap_ok(v[0] == 0 && v[1] == 0 && vmlck() == 8, "MLOCK_ONFAULT locks without faulting pages in");
+    tap_ok(v[0] == 0 && v[1] == 0 && proc_status_kb("VmLck:") == 8, "MLOCK_ONFAULT locks without faulting pages in");
     munlock(q, 2 * PG);
     munmap(q, 2 * PG);
     munmap(p, 3 * PG);
@@ -98,16 +84,16 @@ static void mlockall_checks(void)
     tap_eq_long(R(mlockall(MCL_ONFAULT)), -EINVAL, "mlockall(MCL_ONFAULT) alone is EINVAL");
     tap_eq_long(R(mlockall(8 | MCL_CURRENT)), -EINVAL, "mlockall with an unknown flag is EINVAL");
     tap_eq_long(R(mlockall(MCL_CURRENT | MCL_ONFAULT)), 0, "mlockall(MCL_CURRENT | MCL_ONFAULT)");
-    tap_ok(vmlck() > 0, "every mapping is now counted in VmLck");
+    tap_ok(proc_status_kb("VmLck:") > 0, "every mapping is now counted in VmLck");
     tap_eq_long(R(munlockall()), 0, "munlockall");
-    tap_eq_long(vmlck(), 0, "VmLck is 0 again");
+    tap_eq_long(proc_status_kb("VmLck:"), 0, "VmLck is 0 again");
     tap_eq_long(R(mlockall(MCL_FUTURE)), 0, "mlockall(MCL_FUTURE)");
     char *p = anon(2);
-    tap_eq_long(vmlck(), 8, "a later mapping is locked");
+    tap_eq_long(proc_status_kb("VmLck:"), 8, "a later mapping is locked");
     munlockall();
-    tap_eq_long(vmlck(), 0, "munlockall unlocks it and ends MCL_FUTURE");
+    tap_eq_long(proc_status_kb("VmLck:"), 0, "munlockall unlocks it and ends MCL_FUTURE");
     char *q = anon(1);
-    tap_eq_long(vmlck(), 0, "mappings after munlockall are not locked");
+    tap_eq_long(proc_status_kb("VmLck:"), 0, "mappings after munlockall are not locked");
     munmap(p, 2 * PG);
     munmap(q, PG);
 }

@@ -76,6 +76,13 @@ static long xexec(int fd, const char *path, char *const *argv, int flags)
     return spawn(do_execveat, &a);
 }
 
+/* The exec'd program succeeded (r == 0) and printed exactly want; shows what it printed otherwise. */
+static void expect_out(long r, const char *want, const char *desc)
+{
+    if (!tap_ok(r == 0 && strcmp(out, want) == 0, desc))
+        tap_diag(out);
+}
+
 static void put(const char *path, const void *data, size_t len, mode_t mode)
 {
     int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, mode);
@@ -136,13 +143,11 @@ static void scripts(void)
     puts_file("/tmp/s1", "#! /init  -x y  \t\nignored\n", 0755);
     char *av[] = { "name", "a", "b", NULL };
     long r = xexec(AT_FDCWD, "/tmp/s1", av, 0);
-    tap_ok(r == 0 && strcmp(out, "5|/init|-x y|/tmp/s1|a|b|/tmp/s1") == 0,
-           "#! runs the interpreter with its one argument, the script path and argv[1...]");
-    if (r || strcmp(out, "5|/init|-x y|/tmp/s1|a|b|/tmp/s1"))
-        tap_diag(out);
+    expect_out(r, "5|/init|-x y|/tmp/s1|a|b|/tmp/s1",
+               "#! runs the interpreter with its one argument, the script path and argv[1...]");
     puts_file("/tmp/s2", "#!/tmp/s1\n", 0755);
     r = xexec(AT_FDCWD, "/tmp/s2", av, 0);
-    tap_ok(r == 0 && strcmp(out, "6|/init|-x y|/tmp/s1|/tmp/s2|a|b|/tmp/s2") == 0, "a script's interpreter may be a script");
+    expect_out(r, "6|/init|-x y|/tmp/s1|/tmp/s2|a|b|/tmp/s2", "a script's interpreter may be a script");
     puts_file("/tmp/loop", "#!/tmp/loop\n", 0755);
     tap_eq_long(xexec(AT_FDCWD, "/tmp/loop", av, 0), -ELOOP, "a script that is its own interpreter is ELOOP");
     puts_file("/tmp/noint", "#!   \n", 0755);
@@ -165,9 +170,7 @@ static void execveat_checks(void)
     char want[64];
     snprintf(want, sizeof(want), "3|/init|-x y|/dev/fd/%d|/dev/fd/%d", fd, fd);
     long r = xexec(fd, "", av, AT_EMPTY_PATH);
-    tap_ok(r == 0 && strcmp(out, want) == 0, "execveat(fd, \"\", AT_EMPTY_PATH) runs a script as /dev/fd/N");
-    if (r || strcmp(out, want))
-        tap_diag(out);
+    expect_out(r, want, "execveat(fd, \"\", AT_EMPTY_PATH) runs a script as /dev/fd/N");
     tap_eq_long(xexec(fd, "", av, 0), -ENOENT, "an empty path without AT_EMPTY_PATH is ENOENT");
     tap_eq_long(xexec(fd, "x", av, 0), -ENOTDIR, "a relative path from a non-directory fd is ENOTDIR");
     tap_eq_long(xexec(AT_FDCWD, "/init", av, 0x8000), -EINVAL, "an unknown execveat flag is EINVAL");
@@ -177,20 +180,20 @@ static void execveat_checks(void)
     int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
     snprintf(want, sizeof(want), "3|/init|-x y|/dev/fd/%d/s1|/dev/fd/%d/s1", dir, dir);
     r = xexec(dir, "s1", av, 0);
-    tap_ok(r == 0 && strcmp(out, want) == 0, "execveat(dirfd, \"s1\") names the script /dev/fd/N/s1");
+    expect_out(r, want, "execveat(dirfd, \"s1\") names the script /dev/fd/N/s1");
     symlink("/init", "/tmp/link");
     tap_eq_long(xexec(dir, "link", av, AT_SYMLINK_NOFOLLOW), -ELOOP, "AT_SYMLINK_NOFOLLOW on a symlink is ELOOP");
     r = xexec(dir, "link", av, 0);
     snprintf(want, sizeof(want), "1|x|/dev/fd/%d/link", dir);
-    tap_ok(r == 0 && strcmp(out, want) == 0, "execveat follows a symlink without AT_SYMLINK_NOFOLLOW");
+    expect_out(r, want, "execveat follows a symlink without AT_SYMLINK_NOFOLLOW");
     close(dir);
     int op = open("/init", O_PATH);
     r = xexec(op, "", av, AT_EMPTY_PATH);
     snprintf(want, sizeof(want), "1|x|/dev/fd/%d", op);
-    tap_ok(r == 0 && strcmp(out, want) == 0, "execveat of an O_PATH fd with AT_EMPTY_PATH");
+    expect_out(r, want, "execveat of an O_PATH fd with AT_EMPTY_PATH");
     close(op);
     r = xexec(AT_FDCWD, "/init", NULL, 0);
-    tap_ok(r == 0 && strcmp(out, "1||/init") == 0, "a NULL argv gives the program argc 1 and argv[0] \"\"");
+    expect_out(r, "1||/init", "a NULL argv gives the program argc 1 and argv[0] \"\"");
     tap_eq_long(xexec(AT_FDCWD, (char *)16, av, 0), -EFAULT, "a bad path pointer is EFAULT");
     tap_eq_long(xexec(AT_FDCWD, "/init", (char **)16, 0), -EFAULT, "a bad argv pointer is EFAULT");
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "proc_test.h"
 
 #define MiB (1UL << 20)
 
@@ -77,38 +78,23 @@ static void test_children(void)
     tap_ok(self.ru_maxrss < 24 * 1024, "the child's pages are not in the parent's ru_maxrss");
 }
 
-/* A "Vm...:" field of /proc/self/status in KiB, or -1. */
-static long status_kb(const char *field)
-{
-    char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY);
-    long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    char *p = strstr(buf, field);
-    return p ? strtol(p + strlen(field), NULL, 10) : -1;
-}
-
 static void test_status(void)
 {
-    long rss0 = status_kb("VmRSS:"), size0 = status_kb("VmSize:"), data0 = status_kb("VmData:");
-    tap_ok(rss0 > 0 && status_kb("VmHWM:") >= rss0, "VmRSS is positive and VmHWM is at least VmRSS");
-    tap_ok(status_kb("VmStk:") > 0, "VmStk shows the stack");
+    long rss0 = proc_status_kb("VmRSS:"), size0 = proc_status_kb("VmSize:"), data0 = proc_status_kb("VmData:");
+    tap_ok(rss0 > 0 && proc_status_kb("VmHWM:") >= rss0, "VmRSS is positive and VmHWM is at least VmRSS");
+    tap_ok(proc_status_kb("VmStk:") > 0, "VmStk shows the stack");
     char *p = mmap(NULL, 16 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     madvise(p, 16 * MiB, MADV_NOHUGEPAGE);
-    tap_ok(status_kb("VmSize:") - size0 >= 16 * 1024, "VmSize counts a new mapping");
-    tap_ok(status_kb("VmData:") - data0 >= 16 * 1024, "VmData counts a private writable mapping");
-    tap_ok(status_kb("VmRSS:") - rss0 < 1024, "VmRSS does not count untouched pages");
+    tap_ok(proc_status_kb("VmSize:") - size0 >= 16 * 1024, "VmSize counts a new mapping");
+    tap_ok(proc_status_kb("VmData:") - data0 >= 16 * 1024, "VmData counts a private writable mapping");
+    tap_ok(proc_status_kb("VmRSS:") - rss0 < 1024, "VmRSS does not count untouched pages");
     for (size_t i = 0; i < 16 * MiB; i += 4096)
         p[i] = 1;
-    tap_ok(status_kb("VmRSS:") - rss0 >= 15 * 1024, "VmRSS counts touched pages");
+    tap_ok(proc_status_kb("VmRSS:") - rss0 >= 15 * 1024, "VmRSS counts touched pages");
     munmap(p, 16 * MiB);
-    long rss1 = status_kb("VmRSS:");
+    long rss1 = proc_status_kb("VmRSS:");
     tap_ok(rss1 - rss0 < 1024, "VmRSS drops after munmap");
-    tap_ok(status_kb("VmHWM:") - rss1 >= 15 * 1024, "VmHWM keeps the peak");
+    tap_ok(proc_status_kb("VmHWM:") - rss1 >= 15 * 1024, "VmHWM keeps the peak");
 }
 
 static void test_exec(void)
