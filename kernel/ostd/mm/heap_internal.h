@@ -14,8 +14,6 @@ bool heap_raw_is_object(const void *p);
 /* Call fn on every slab slot and large block (allocated or free). Racy by design: fn re-checks. */
 void heap_raw_for_each_object(void (*fn)(void *raw, void *ctx), void *ctx);
 
-/* Release every quarantined object now (tests that count pages or bytes). No-op without CONFIG_DEBUG_HEAP. */
-void heap_quarantine_drain(void);
 
 #ifdef CONFIG_DEBUG_HEAP
 /* Object layout: [header 32][front redzone 16][user size bytes][tail redzone >= 16]. */
