@@ -261,12 +261,17 @@ static int subreaper_child(void)
         return 3;
     pid_t mid = fork();
     if (mid == 0) {
+        pid_t me = getpid();
         if (fork() == 0) {
             char b;
             close(hold[1]);
             alarm(10);
             while (read(hold[0], &b, 1) > 0)
                 ;
+            /* Linux closes the middle's files before it re-parents its children:
+             * EOF can come first, so wait for the parent to change. */
+            while (getppid() == me)
+                usleep(1000);
             _exit(getppid() == s ? 42 : 43);    /* the middle is gone: who is the parent now? */
         }
         _exit(0);
