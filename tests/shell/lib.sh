@@ -76,3 +76,13 @@ on_keel() {
     esac
     return 1
 }
+
+# wait_exec PID NAME: wait (up to ~5 s) until background job PID has exec'd NAME;
+# "cmd &" returns before the child has run, so ps or pgrep could still see the shell.
+wait_exec() {
+    _n=0
+    while [ "$(cat /proc/$1/comm 2>/dev/null)" != "$2" ] && [ $_n -lt 50 ]; do
+        sleep 0.1
+        _n=$((_n + 1))
+    done
+}

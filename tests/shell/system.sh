@@ -31,6 +31,7 @@ check_eq "timeout passes through the status of a quick command" \
 # --- processes
 sleep 77 &
 sp=$!
+wait_exec $sp sleep
 check_eq "ps lists init and a background sleep" \
     "$(ps | awk '$1 == 1 { print $NF }') $(ps | grep -c '[s]leep 77')" "/init 1"
 check_eq "ps -o pid,ppid,comm,args for the sleep" \
@@ -48,6 +49,7 @@ check_eq "/proc/self/comm, /proc/self/exe, /proc/<pid>/status" \
 check_eq "nice -n 5 runs a command at niceness 5" "$(nice -n 5 nice)" "5"
 nice -n 7 sleep 78 &
 sp=$!
+wait_exec $sp sleep
 n1=$(ps -o pid,nice | awk -v p=$sp '$1 == p { print $2 }')
 renice -n 3 -p $sp >/dev/null
 n2=$(ps -o pid,nice | awk -v p=$sp '$1 == p { print $2 }')
@@ -58,6 +60,7 @@ check_eq "chrt -p reports SCHED_OTHER priority 0" "$(chrt -p $$ | sed 's/^pid [0
     "current scheduling policy: SCHED_OTHER|current scheduling priority: 0|"
 sleep 79 &
 sp=$!
+wait_exec $sp sleep
 m1=$(taskset -p 1 $sp | tail -n 1 | sed 's/^pid [0-9]*.s //')
 m2=$(taskset -p $sp | sed 's/^pid [0-9]*.s //')
 kill $sp
@@ -67,6 +70,7 @@ check_eq "taskset -p sets and reads back an affinity mask" "$m1|$m2" \
 check_eq "nproc matches the CPUs in /proc/stat" "$(nproc)" "$(grep -c '^cpu[0-9]' /proc/stat)"
 sleep 81 &
 sp=$!
+wait_exec $sp sleep
 p1=$(pgrep -f 'sleep 81')
 pkill -f 'sleep 81'
 wait $sp
