@@ -185,6 +185,7 @@ void process_free(struct process *p)
 void process_link_locked(struct process *p, struct process *parent)
 {
     p->parent = parent;
+    __atomic_store_n(&p->ppid, parent ? parent->pid : 0, __ATOMIC_RELAXED);
     if (parent)
         list_add_tail(&p->sibling, &parent->children);
     list_add_tail(&p->all_node, &all_procs);

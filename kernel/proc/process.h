@@ -47,6 +47,7 @@ struct process {
     struct waitqueue exec_wq;       /* exec_thread sleeps here until it is the only thread */
 
     struct process *parent;         /* guarded by tasklist_lock */
+    int ppid;                       /* parent->pid, 0 without one: written with parent, read atomically without a lock */
     struct list_head children;      /* guarded by tasklist_lock */
     struct list_head sibling;       /* in parent->children */
     struct list_head all_node;      /* in the list of all processes */
