@@ -208,15 +208,7 @@ struct thread *thread_alloc(struct process *p, int tid)
     return th;
 }
 
-bool thread_should_exit(void)
-{
-    struct thread *th = thread_current();
-    struct process *p = th->proc;
-    if (__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE))
-        return true;
-    struct thread *ex = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
-    return ex && ex != th;
-}
+bool thread_should_exit(void) { return thread_must_exit(thread_current()); }
 
 #define CPU_CHECK_NS (10 * 1000 * 1000ULL)
 
@@ -258,7 +250,7 @@ static void check_cpu_limit(struct thread *th)
 static void user_loop(struct thread *th)
 {
     for (;;) {
-        if (thread_should_exit())
+        if (thread_must_exit(th))
             thread_exit(0);
         enum user_exit why = user_mode_run(th->uctx);
         long nr = -1;
