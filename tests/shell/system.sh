@@ -48,6 +48,10 @@ check_eq "/proc/self/comm, /proc/self/exe, /proc/<pid>/status" \
 check_eq "nice -n 5 runs a command at niceness 5" "$(nice -n 5 nice)" "5"
 nice -n 7 sleep 78 &
 sp=$!
+# nice sets the niceness, then execs sleep: wait (at most 10 s) for the exec
+# so ps cannot run before the child has applied it.
+i=0
+while [ $i -lt 100 ] && [ "$(cat /proc/$sp/comm 2>/dev/null)" != sleep ]; do sleep 0.1; i=$((i + 1)); done
 n1=$(ps -o pid,nice | awk -v p=$sp '$1 == p { print $2 }')
 renice -n 3 -p $sp >/dev/null
 n2=$(ps -o pid,nice | awk -v p=$sp '$1 == p { print $2 }')
