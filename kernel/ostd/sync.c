@@ -140,7 +140,15 @@ int wq_wake(struct waitqueue *wq, int n)
 
 /* ---- mutexes ---- */
 
-/* The mutex's own spinlock and wait queue are leaf locks: one class for all mutexes. */
+/*
+ * The owner word is the lock: an uncontended lock or unlock is one atomic
+ * instruction and touches neither the wait queue nor the scheduler. Waiters
+ * queue on wq and retry; mutex_unlock wakes one when the queue is non-empty.
+ * No lost wake-up: a waiter queues itself before its compare-and-swap, the
+ * unlocker clears the owner before looking at the queue, and both are
+ * sequentially consistent, so either the waiter's CAS sees the lock free or
+ * the unlocker sees the waiter queued.
+ */
 void mutex_init_key(struct mutex *m, const char *name, const void *key)
 {
     spin_init(&m->lock, "mutex internal");
@@ -156,12 +164,21 @@ static __unused const char *mutex_name(const struct mutex *m) { return m->name ?
 
 static bool mutex_try(struct mutex *m)
 {
-    unsigned long f = spin_lock_irqsave(&m->lock);
-    bool ok = m->owner == NULL;
-    if (ok)
-        m->owner = task_current();
-    spin_unlock_irqrestore(&m->lock, f);
-    return ok;
+    struct task *expected = NULL;
+    return __atomic_compare_exchange_n(&m->owner, &expected, task_current(), false,
+                                       __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
+static void mutex_lock_slow(struct mutex *m)
+{
+    struct wq_entry e = { .queued = false };
+    for (;;) {
+        wq_prepare(&m->wq, &e);
+        if (mutex_try(m))
+            break;
+        wq_sleep();
+    }
+    wq_finish(&m->wq, &e);
 }
 
 bool mutex_trylock(struct mutex *m)
@@ -175,22 +192,24 @@ bool mutex_trylock(struct mutex *m)
 void mutex_lock(struct mutex *m)
 {
     uint64_t ip = CALLER;
+    struct task *me = task_current();
     LD_MIGHT_SLEEP(mutex_name(m), ip);
     LD_CHECK(m, mutex_key(m), mutex_name(m), LD_MUTEX, ip);
-    if (m->owner == task_current() && m->owner)
-        panic("mutex_lock: recursive locking by %s", task_name(task_current()));
-    wait_event(&m->wq, mutex_try(m));
+    if (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) == me && me)
+        panic("mutex_lock: recursive locking by %s", task_name(me));
+    if (!mutex_try(m))
+        mutex_lock_slow(m);
     LD_ACQUIRED(m, mutex_key(m), LD_MUTEX, ip);
 }
 
 void mutex_unlock(struct mutex *m)
 {
     LD_RELEASE(m, mutex_key(m), LD_MUTEX, CALLER);
-    unsigned long f = spin_lock_irqsave(&m->lock);
-    BUG_ON(m->owner != task_current());
-    m->owner = NULL;
-    spin_unlock_irqrestore(&m->lock, f);
-    wq_wake_one(&m->wq);
+    BUG_ON(__atomic_load_n(&m->owner, __ATOMIC_RELAXED) != task_current());
+    (void)__atomic_exchange_n(&m->owner, NULL, __ATOMIC_SEQ_CST);
+    /* SAFETY: an unlocked peek; see the ordering argument above mutex_init_key. */
+    if (__atomic_load_n(&m->wq.waiters.next, __ATOMIC_SEQ_CST) != &m->wq.waiters)
+        wq_wake_one(&m->wq);
 }
 
-bool mutex_held(const struct mutex *m) { return m->owner == task_current(); }
+bool mutex_held(const struct mutex *m) { return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == task_current(); }

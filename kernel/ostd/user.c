@@ -15,7 +15,7 @@
 size_t copy_user_raw(void *dst, const void *src, size_t n);
 size_t clear_user_raw(void *dst, size_t n);
 int cmpxchg_user_raw(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
-uint64_t user_enter(struct user_regs *regs);
+uint64_t user_enter(struct user_regs *regs, bool sysret);
 
 bool user_range_ok(uptr_t p, size_t len)
 {
@@ -71,12 +71,18 @@ int clear_user(uptr_t dst, size_t len)
     return left ? -EFAULT : 0;
 }
 
+/*
+ * Copies in chunks that never cross a page (so a string ending before an
+ * unmapped page never faults) and start small (64 bytes, doubling): most
+ * paths are short, and copying a whole page for each would dominate stat(2).
+ */
 long strncpy_from_user(char *dst, uptr_t src, size_t max)
 {
-    size_t done = 0;
+    size_t done = 0, step = 64;
     while (done < max) {
         uint64_t a = src.addr + done;
-        size_t chunk = MIN(max - done, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+        size_t chunk = MIN(MIN(max - done, step), PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+        step = MIN(step * 2, PAGE_SIZE);
         if (copy_from_user(dst + done, uptr(a), chunk))
             return -EFAULT;
         const char *nul = memchr(dst + done, 0, chunk);
@@ -309,6 +315,34 @@ void user_exit_hook(struct user_context *uc) { (void)uc; }
 
 static bool canonical(uint64_t a) { return a < USER_TOP; }
 
+/*
+ * SYSRET returns to rcx with rflags = r11: usable when those registers
+ * already hold rip and rflags (a plain syscall return; signal delivery,
+ * sigreturn and exec change rip, so they go through IRETQ). rip was checked
+ * canonical by the caller. TF is left to IRETQ.
+ */
+static bool sysret_ok(const struct user_regs *r)
+{
+    return r->rcx == r->rip && r->r11 == r->rflags && !(r->rflags & RFLAGS_TF);
+}
+
+/*
+ * FS base and the user GS base (in KERNEL_GS_BASE until SWAPGS) stay in the
+ * MSRs while the kernel runs; write them only when they differ from what this
+ * CPU last loaded. Interrupts are off (the cache belongs to this CPU).
+ */
+static void load_user_bases(struct percpu *pc, const struct user_context *uc)
+{
+    if (pc->hw_fs_base != uc->fs_base) {
+        wrmsr(MSR_FS_BASE, uc->fs_base);
+        pc->hw_fs_base = uc->fs_base;
+    }
+    if (pc->hw_user_gs != uc->gs_base) {
+        wrmsr(MSR_KERNEL_GS, uc->gs_base);
+        pc->hw_user_gs = uc->gs_base;
+    }
+}
+
 
 enum user_exit user_mode_run(struct user_context *uc)
 {
@@ -324,11 +358,13 @@ enum user_exit user_mode_run(struct user_context *uc)
     }
     irq_disable();
     struct percpu *pc = this_cpu();
-    pc->cur_uctx = (uint64_t)(uintptr_t)uc;
-    pc->uctx_top = (uint64_t)(uintptr_t)(&uc->regs + 1);
-    tss_set_rsp0(pc, pc->uctx_top);
-    wrmsr(MSR_FS_BASE, uc->fs_base);
-    wrmsr(MSR_KERNEL_GS, uc->gs_base);
+    uint64_t top = (uint64_t)(uintptr_t)(&uc->regs + 1);
+    if (pc->uctx_top != top) {
+        pc->cur_uctx = (uint64_t)(uintptr_t)uc;
+        pc->uctx_top = top;
+        tss_set_rsp0(pc, top);
+    }
+    load_user_bases(pc, uc);
     if (pc->fpu_owner != uc) {
         if (pc->fpu_owner)
             fpu_save(pc->fpu_owner->fpu);
@@ -336,7 +372,7 @@ enum user_exit user_mode_run(struct user_context *uc)
         pc->fpu_owner = uc;
     }
     task_user_enter();
-    uint64_t why = user_enter(&uc->regs);
+    uint64_t why = user_enter(&uc->regs, sysret_ok(&uc->regs));
     task_user_leave();
     irq_enable();
     return (enum user_exit)why;

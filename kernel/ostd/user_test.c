@@ -8,6 +8,8 @@
 #include <ostd/heap.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
 
 #define UBASE 0x0000000010000000ULL   /* two mapped RW pages, then a hole */
 #define URO   0x0000000020000000ULL   /* one read-only page */
@@ -124,6 +126,45 @@ KTEST(user_copy_faults_return_efault)
     KT_ASSERT(memcmp(ro_now, "read-only!", 11) == 0);   /* the write did not go through */
     KT_EQ(cross_to, -EFAULT);
     KT_EQ(cross_from, -EFAULT);
+}
+
+size_t copy_user_raw(void *dst, const void *src, size_t n);
+size_t clear_user_raw(void *dst, size_t n);
+
+/*
+ * The raw copies move quadwords, then bytes; a fault in the quadword loop
+ * retries byte by byte, so "bytes not copied" is exact even when a quadword
+ * straddles the end of the mapping (unaligned start 13 bytes before the hole).
+ */
+KTEST(user_copy_partial_count_exact)
+{
+    struct uspace u;
+    bool ok = uspace_setup(&u);
+    const uint64_t hole = UBASE + 2 * PAGE_SIZE;
+    uint8_t src[40], dst[40], other[40];
+    for (int i = 0; i < 40; i++)
+        src[i] = (uint8_t)(0xa0 + i);
+    memset(dst, 0, sizeof(dst));
+    if (cpu_has_smap)
+        stac();
+    size_t left_to = copy_user_raw((void *)(uintptr_t)(hole - 13), src, 40);
+    size_t left_from = copy_user_raw(dst, (const void *)(uintptr_t)(hole - 13), 40);
+    size_t left_clear = clear_user_raw((void *)(uintptr_t)(hole - 13), 40);
+    size_t whole = copy_user_raw(other, (const void *)(uintptr_t)(UBASE + 3), 37);
+    if (cpu_has_smap)
+        clac();
+    uint8_t tail[13];
+    int rt = frame_read(u.rw[1], PAGE_SIZE - 13, tail, 13);
+    uspace_teardown(&u);
+    KT_ASSERT(ok);
+    KT_EQ(left_to, 27);
+    KT_EQ(left_from, 27);
+    KT_ASSERT(memcmp(dst, src, 13) == 0);   /* the 13 readable bytes arrived */
+    KT_EQ(left_clear, 27);
+    KT_EQ(whole, 0);
+    KT_EQ(rt, 0);
+    for (int i = 0; i < 13; i++)
+        KT_EQ(tail[i], 0);          /* clear_user_raw zeroed exactly the mapped 13 bytes */
 }
 
 static uint64_t kernel_secret = 0x5ec7e75ec7e7ULL;

@@ -41,6 +41,7 @@ static void reparent_children_locked(struct process *p)
         struct process *c = list_entry(l, struct process, sibling);
         list_del(&c->sibling);
         c->parent = reaper;
+        __atomic_store_n(&c->ppid, reaper->pid, __ATOMIC_RELAXED);
         list_add_tail(&c->sibling, &reaper->children);
         /*
          * As Linux: an orphan becomes a plain child of its reaper, so a clone

@@ -185,6 +185,7 @@ void process_free(struct process *p)
 void process_link_locked(struct process *p, struct process *parent)
 {
     p->parent = parent;
+    __atomic_store_n(&p->ppid, parent ? parent->pid : 0, __ATOMIC_RELAXED);
     if (parent)
         list_add_tail(&p->sibling, &parent->children);
     list_add_tail(&p->all_node, &all_procs);
@@ -207,15 +208,7 @@ struct thread *thread_alloc(struct process *p, int tid)
     return th;
 }
 
-bool thread_should_exit(void)
-{
-    struct thread *th = thread_current();
-    struct process *p = th->proc;
-    if (__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE))
-        return true;
-    struct thread *ex = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
-    return ex && ex != th;
-}
+bool thread_should_exit(void) { return thread_must_exit(thread_current()); }
 
 #define CPU_CHECK_NS (10 * 1000 * 1000ULL)
 
@@ -257,7 +250,7 @@ static void check_cpu_limit(struct thread *th)
 static void user_loop(struct thread *th)
 {
     for (;;) {
-        if (thread_should_exit())
+        if (thread_must_exit(th))
             thread_exit(0);
         enum user_exit why = user_mode_run(th->uctx);
         long nr = -1;

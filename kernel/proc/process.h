@@ -47,6 +47,7 @@ struct process {
     struct waitqueue exec_wq;       /* exec_thread sleeps here until it is the only thread */
 
     struct process *parent;         /* guarded by tasklist_lock */
+    int ppid;                       /* parent->pid, 0 without one: written with parent, read atomically without a lock */
     struct list_head children;      /* guarded by tasklist_lock */
     struct list_head sibling;       /* in parent->children */
     struct list_head all_node;      /* in the list of all processes */
@@ -153,6 +154,15 @@ __noreturn void process_exit(int wait_status);
 int proc_kill_other_threads(void) __must_check;
 /* True when the calling thread must stop what it waits for and exit. */
 bool thread_should_exit(void);
+/* The same for th, which must be the calling thread (saves looking it up on the return path). */
+static inline bool thread_must_exit(struct thread *th)
+{
+    struct process *p = th->proc;
+    if (__atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE))
+        return true;
+    struct thread *ex = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
+    return ex && ex != th;
+}
 
 /* Wake a parent sleeping in vfork; called at exec and at exit. */
 void vfork_release(struct process *p);

@@ -214,10 +214,10 @@ void signal_return_to_user(struct thread *th, long nr)
 {
     struct user_context *uc = th->uctx;
     bool restartable = nr >= 0 && nr != NR_RT_SIGRETURN && is_restart_code(uc->regs.rax);
-    if (!restartable && !th->sig.restore_mask && !signal_pending_current())
+    if (!restartable && !th->sig.restore_mask && !signal_pending_thread(th))
         return;                 /* the common case: nothing to do */
     for (;;) {
-        if (thread_should_exit())
+        if (thread_must_exit(th))
             return;             /* the user loop ends the thread */
         if (atomic_load(&th->proc->sig.group_stop)) {
             do_group_stop(th, 0);

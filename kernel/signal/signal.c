@@ -438,15 +438,20 @@ bool signal_fatal_pending_current(void)
     return th && (sig_pending_set(th) & sigbit(SIGKILL));
 }
 
+bool signal_pending_thread(struct thread *th)
+{
+    struct process *p = th->proc;
+    if (sig_pending_set(th) & ~atomic_load(&th->sig.blocked))
+        return true;
+    return atomic_load(&p->sig.group_stop) || thread_must_exit(th);
+}
+
 bool signal_pending_current(void)
 {
     struct thread *th = thread_current();
     if (!th)
         return false;           /* a pure kernel task (ktests, workers) takes no signals */
-    struct process *p = th->proc;
-    if (sig_pending_set(th) & ~atomic_load(&th->sig.blocked))
-        return true;
-    return atomic_load(&p->sig.group_stop) || thread_should_exit();
+    return signal_pending_thread(th);
 }
 
 bool signal_blocked_or_ignored_current(int sig)

@@ -72,6 +72,8 @@ bool signal_fatal_pending_current(void);
 /* Should the calling thread stop sleeping (an unblocked signal, a stop or a fatal exit is pending)?
  * Always false for kernel tasks that are not user threads. */
 bool signal_pending_current(void);
+/* The same for th, the calling thread (the return-to-user path has it at hand). */
+bool signal_pending_thread(struct thread *th);
 
 /*
  * Sleep on wq until cond; returns 0, or -ERESTARTSYS when a signal needs the

@@ -16,6 +16,7 @@
 #define MSR_TSC_DEADLINE  0x6E0
 
 #define RFLAGS_IF  (1UL << 9)
+#define RFLAGS_TF  (1UL << 8)
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }

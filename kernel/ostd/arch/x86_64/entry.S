@@ -102,7 +102,11 @@ syscall_entry:
     call user_trap_entered
     jmp user_resume_kernel
 
-// enum user_exit user_enter(struct user_regs *regs): interrupts must be off.
+// enum user_exit user_enter(struct user_regs *regs, bool sysret): interrupts must be off.
+// sysret: the caller checked regs->rcx == rip (canonical, user half) and
+// regs->r11 == rflags (no TF), so SYSRET restores exactly what IRETQ would,
+// with CS/SS the fixed user selectors from MSR_STAR. Between loading the user
+// RSP and SYSRET only NMI/#MC can arrive, and they run on IST stacks.
     .globl user_enter
 user_enter:
     push %rbx
@@ -114,10 +118,17 @@ user_enter:
     sub $8, %rsp
     mov %rsp, %gs:PCPU_RESUME_RSP
     mov %rdi, %rsp
+    test %sil, %sil
+    jnz 1f
     POP_GPRS
     add $16, %rsp
     swapgs
     iretq
+1:
+    POP_GPRS
+    mov 40(%rsp), %rsp          // the frame's user RSP (after vector, error, rip, cs, rflags)
+    swapgs
+    sysretq
 
 user_resume_kernel:
     add $8, %rsp
@@ -157,25 +168,44 @@ task_trampoline:
     ud2
 
 // size_t copy_user_raw(void *dst, const void *src, size_t n): bytes NOT copied (0 on success).
+// Quadwords first (an emulated rep moves one element per iteration), then the
+// tail bytes. A fault in the quadword loop retries the rest byte by byte, so
+// the count of bytes not copied is exact.
     .globl copy_user_raw
 copy_user_raw:
     mov %rdx, %rcx
+    shr $3, %rcx
+    and $7, %edx
+copy_user_qinsn:
+    rep movsq
+    mov %edx, %ecx
 copy_user_insn:
     rep movsb
     xor %eax, %eax
     ret
+copy_user_qfixup:
+    lea (%rdx,%rcx,8), %rcx
+    jmp copy_user_insn
 copy_user_fixup:
     mov %rcx, %rax
     ret
 
-// size_t clear_user_raw(void *dst, size_t n)
+// size_t clear_user_raw(void *dst, size_t n): the same split as copy_user_raw.
     .globl clear_user_raw
 clear_user_raw:
     mov %rsi, %rcx
+    shr $3, %rcx
+    and $7, %esi
     xor %eax, %eax
+clear_user_qinsn:
+    rep stosq
+    mov %esi, %ecx
 clear_user_insn:
     rep stosb
     ret
+clear_user_qfixup:
+    lea (%rsi,%rcx,8), %rcx
+    jmp clear_user_insn
 clear_user_fixup:
     mov %rcx, %rax
     ret
@@ -197,5 +227,7 @@ cmpxchg_user_fixup:
     .section .extable, "a"
     .balign 8
     .quad cmpxchg_user_insn, cmpxchg_user_fixup
+    .quad copy_user_qinsn, copy_user_qfixup
     .quad copy_user_insn, copy_user_fixup
+    .quad clear_user_qinsn, clear_user_qfixup
     .quad clear_user_insn, clear_user_fixup

@@ -45,6 +45,7 @@ struct percpu {
     uint64_t idle_ns, last_idle_enter;
     struct vm_space *cur_vs;          /* active user address space or NULL */
     struct user_context *fpu_owner;   /* whose user FPU state is in the registers */
+    uint64_t hw_fs_base, hw_user_gs;  /* what MSR_FS_BASE / MSR_KERNEL_GS hold (user_mode_run) */
 };
 
 extern struct percpu percpu_array[];

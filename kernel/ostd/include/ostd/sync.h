@@ -58,9 +58,11 @@ void wq_sleep(void);
 bool wq_sleep_timeout(uint64_t timeout_ns);
 void wq_finish(struct waitqueue *wq, struct wq_entry *e);
 
-/* Sleep until cond is true. Task context only. */
+/* Sleep until cond is true (checked first without queueing). Task context only. */
 #define wait_event(wq, cond) do {                   \
-        struct wq_entry __we;                       \
+        if (cond)                                   \
+            break;                                  \
+        struct wq_entry __we = { .queued = false }; \
         for (;;) {                                  \
             wq_prepare((wq), &__we);                \
             if (cond) break;                        \
@@ -69,11 +71,14 @@ void wq_finish(struct waitqueue *wq, struct wq_entry *e);
         wq_finish((wq), &__we);                     \
     } while (0)
 
-/* Sleeping lock, not recursive, task context only. */
+/*
+ * Sleeping lock, not recursive, task context only. Uncontended lock and
+ * unlock are a single atomic operation on owner; contended lockers sleep on wq.
+ */
 struct mutex {
-    spinlock_t lock;
-    struct task *owner;         /* guarded by lock */
-    struct waitqueue wq;
+    spinlock_t lock;            /* names the mutex (debugging); not taken */
+    struct task *owner;         /* the lock itself: changed only by atomic compare-exchange/exchange */
+    struct waitqueue wq;        /* tasks waiting for owner to become NULL */
     const char *name;           /* the function that initialised it */
     const void *key;            /* lock class (see spin_init) */
 };
