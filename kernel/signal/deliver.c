@@ -210,12 +210,10 @@ static int next_signal(struct thread *th, struct ksiginfo *info, struct k_sigact
     }
 }
 
-void signal_return_to_user(struct thread *th, long nr)
+/* Deliver what is pending, restart or fix up an interrupted syscall, restore a sigsuspend mask. */
+static __attribute__((noinline)) void return_work(struct thread *th, long nr, bool restartable)
 {
     struct user_context *uc = th->uctx;
-    bool restartable = nr >= 0 && nr != NR_RT_SIGRETURN && is_restart_code(uc->regs.rax);
-    if (!restartable && !th->sig.restore_mask && !signal_pending_thread(th))
-        return;                 /* the common case: nothing to do */
     for (;;) {
         if (thread_must_exit(th))
             return;             /* the user loop ends the thread */
@@ -241,6 +239,15 @@ void signal_return_to_user(struct thread *th, long nr)
         th->sig.restore_mask = false;
         sig_set_blocked(th, th->sig.saved_mask);
     }
+}
+
+/* Kept small (no locals on the stack): it runs after every syscall, and usually finds nothing to do. */
+void signal_return_to_user(struct thread *th, long nr)
+{
+    bool restartable = nr >= 0 && nr != NR_RT_SIGRETURN && is_restart_code(th->uctx->regs.rax);
+    if (!restartable && !th->sig.restore_mask && !signal_pending_thread(th))
+        return;                 /* the common case: nothing to do */
+    return_work(th, nr, restartable);
 }
 
 /* ---- rt_sigreturn ---- */
