@@ -67,6 +67,7 @@ int task_cpu(const struct task *t) { return t->cpu; }
 enum task_state task_state(const struct task *t) { return t->state; }
 void task_set_data(struct task *t, void *data) { t->data = data; }
 void *task_data(const struct task *t) { return t->data; }
+void *task_current_data(void) { return this_cpu()->current->data; }
 struct vm_space *task_vm_space(const struct task *t) { return t->vs; }
 bool task_need_resched(void) { return this_cpu()->need_resched; }
 

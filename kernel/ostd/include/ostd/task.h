@@ -28,6 +28,8 @@ enum task_state task_state(const struct task *t);
 /* Service-owned pointer attached to a task (e.g. its thread object). */
 void task_set_data(struct task *t, void *data);
 void *task_data(const struct task *t);
+/* task_data(task_current()) in one call (the services' "current thread" on every syscall). */
+void *task_current_data(void);
 
 void task_yield(void);
 /* End the current task; its resources are released once it is off-CPU. */
