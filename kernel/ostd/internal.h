@@ -42,7 +42,6 @@ void task_user_enter(void);
 void task_user_leave(void);
 
 /* user.c */
-void user_exit_hook(struct user_context *uc);
 void fpu_init_cpu(void);
 void fpu_task_switch(struct user_context *prev, struct user_context *next);
 

@@ -311,7 +311,7 @@ void uctx_fpu_reset(struct user_context *uc)
     memcpy(uc->fpu, fpu_init_image, fpu_area_size);
 }
 
-void user_exit_hook(struct user_context *uc) { (void)uc; }
+_Static_assert(USER_EXIT_SYSCALL == 1, "entry.S returns USER_EXIT_SYSCALL_NR (1) for a syscall");
 
 static bool canonical(uint64_t a) { return a < USER_TOP; }
 

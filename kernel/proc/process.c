@@ -28,7 +28,6 @@ struct mutex tasklist_lock = { .lock = SPINLOCK_INIT("tasklist"),
                                        .waiters = LIST_HEAD_INIT(tasklist_lock.wq.waiters) } };
 static struct list_head all_procs = LIST_HEAD_INIT(all_procs);   /* guarded by tasklist_lock */
 
-struct thread *thread_current(void) { return task_current_data(); }
 
 struct mm *current_mm(void) { return current_proc()->mm; }
 

@@ -6,6 +6,7 @@
 #include <ostd/types.h>
 #include <ostd/sync.h>
 #include <ostd/list.h>
+#include <ostd/task.h>
 #include <uapi/resource.h>
 #include "signal/sigtypes.h"
 #include "sys/proc_ctl.h"
@@ -109,7 +110,7 @@ uint64_t proc_cpu_ns(struct process *p);
 void proc_cpu_times_locked(struct process *p, uint64_t *total, uint64_t *user);
 
 /* The thread of the calling task (NULL for pure kernel tasks). */
-struct thread *thread_current(void);
+static inline struct thread *thread_current(void) { return task_current_data(); }
 static inline struct process *current_proc(void) { return thread_current()->proc; }
 /* The calling process's address space. */
 struct mm *current_mm(void);

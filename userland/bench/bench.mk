@@ -12,7 +12,7 @@ BENCH_MEM    ?= 512
 # BENCH_FLAGS=--no-memory-probe skips the smallest-memory bisection.
 BENCH_FLAGS  ?=
 
-.PHONY: bench bench-initramfs bench-profile
+.PHONY: bench bench-initramfs bench-profile bench-insns
 
 $(BENCH_DIR)/bench: $(BENCH_SRCS) userland/bench/bench.h userland/bench/bench.mk
 	@mkdir -p $(@D)
@@ -91,3 +91,18 @@ bench-profile: $(BUILD)/kernel-profile.elf $(BENCH_INITRD)
 	    --disk $(BUILD)/bench/ext2-profile.img,if=virtio \
 	    --expect BENCH-DONE --expect 'profile: .* timer samples' --log $(BUILD)/bench-profile.log
 	$(Q)grep -E 'BENCH |profile:' $(BUILD)/bench-profile.log
+
+# BENCH_INSN_METRICS: the metrics bench-insns counts (cheap per-call ones by default).
+BENCH_INSN_METRICS ?= null_syscall read_1b_dev_zero write_1b_dev_null fstat stat open_close
+## bench-insns: guest instructions per operation on Keel and Linux (QEMU -icount, 1 ns = 1 instruction;
+## one CPU): unlike times, independent of host load. See docs/performance.md.
+bench-insns: kernel $(BENCH_INITRD)
+	$(Q)vmlinuz=$$($(LINUX_KERNEL_SH) $(BUILD)) && \
+	for k in $(KERNEL_ELF) "$$vmlinuz"; do \
+	    printf '%s:' "$$(basename $$k)"; \
+	    timeout -k 5 600 $(QEMU) -machine q35 -accel tcg -icount shift=0,sleep=off -cpu max -smp 1 \
+	        -m $(BENCH_MEM) -nographic -serial stdio -monitor none -no-reboot -nic none \
+	        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $$k -initrd $(BENCH_INITRD) \
+	        -append "console=ttyS0 rdinit=/init -- 1 $(BENCH_INSN_METRICS)" 2>&1 | \
+	        awk '/^BENCH [a-z]/ && !/boot_to/ { printf " %s %.0f", $$2, $$3 }'; echo; \
+	done

@@ -7,6 +7,7 @@
 #define USER_CS            0x33
 #define USER_DS            0x2b
 #define VEC_SYSCALL        256
+#define USER_EXIT_SYSCALL_NR 1     // enum user_exit's USER_EXIT_SYSCALL (checked in user.c)
 
 .macro PUSH_GPRS
     push %rdi
@@ -96,10 +97,9 @@ syscall_entry:
     pushq $0
     pushq $VEC_SYSCALL
     PUSH_GPRS
-    mov %rsp, %rdi
     mov %gs:PCPU_RESUME_RSP, %rsp
     cld
-    call user_trap_entered
+    mov $USER_EXIT_SYSCALL_NR, %eax     // nothing else to decide for a syscall
     jmp user_resume_kernel
 
 // enum user_exit user_enter(struct user_regs *regs, bool sysret): interrupts must be off.

@@ -107,13 +107,10 @@ void trap_kernel(struct user_regs *f)
                     f->vector, f->error_code, f->vector == 14 ? ", see CR2" : "");
 }
 
-/* Called on the kernel stack after a user-mode trap was saved into regs. */
+/* Called on the kernel stack after a user-mode trap (not SYSCALL: entry.S answers that itself) was saved into regs. */
 uint64_t user_trap_entered(struct user_regs *regs)
 {
     struct user_context *uc = container_of(regs, struct user_context, regs);
-    user_exit_hook(uc);
-    if (regs->vector == 256)
-        return USER_EXIT_SYSCALL;
     if (regs->vector == 0x80) {
         /* FIXME: the i386 syscall ABI (int 0x80) is not provided; fail it like an unknown syscall. */
         regs->rax = (uint64_t)-ENOSYS;
