@@ -100,11 +100,20 @@ static void grandchild(int fd, int rep, int ready, bool want_cont)
     catch(SIGINT);
     catch(SIGQUIT);
     catch(SIGTSTP);
+    sigset_t hupcont, old;
+    sigemptyset(&hupcont);
+    sigaddset(&hupcont, SIGHUP);
+    sigaddset(&hupcont, SIGCONT);
+    sigprocmask(SIG_BLOCK, &hupcont, &old);     /* taken only inside sigsuspend: no lost wake-up */
     char c = 0;
     (void)!read(ready, &c, 1);      /* the leader made our group the foreground */
     (void)!write(rep, "r", 1);
+    pid_t leader = getppid();
     while (!got_hup || (want_cont && !got_cont))
-        pause();
+        sigsuspend(&old);
+    /* Linux signals before it takes the terminal from the session: wait until the leader is gone (re-parented). */
+    for (int i = 0; i < 1000 && getppid() == leader; i++)
+        usleep(10000);
     int t = open("/dev/tty", O_RDWR);
     pid_t pg = 0;
     char res[4] = {

@@ -83,11 +83,12 @@ static void ctty_unlock(struct tty *t)
     mutex_unlock(&tasklist_lock);
 }
 
-/* Both locks held. */
+/* Both locks held. A leader that acquires a terminal forgets the group of one hung up before (Linux's __proc_set_tty). */
 static void ctty_take_locked(struct tty *t, struct process *p)
 {
     t->sid = p->sid;
     t->pgrp = p->pgid;
+    p->tty_old_pgrp = 0;
 }
 
 /* Does the caller's session already own a terminal other than t? tasklist_lock held. */
