@@ -323,7 +323,7 @@ long sys_syncfs(struct sys_call *c)
     return r;
 }
 
-/* Preallocation is free on tmpfs: mode 0 only extends the size. */
+/* tmpfs preallocates pages (charged against size=); mode 0 also extends the size. */
 static long fallocate_file(struct file *f, uint32_t mode, int64_t off, int64_t len)
 {
     if (off < 0 || len <= 0)
@@ -342,12 +342,12 @@ static long fallocate_file(struct file *f, uint32_t mode, int64_t off, int64_t l
         return -ENODEV;
     if (off > INT64_MAX - len)
         return -EFBIG;
-    if (f->inode->sb->sops)
+    if (f->inode->sb->magic != TMPFS_MAGIC || f->inode->fops)
         return -EOPNOTSUPP;     /* ext2 has no preallocation (as Linux's); FIXME: other disk file systems */
     struct inode *ino = f->inode;
-    long r = 0;
     mutex_lock(&ino->lock);
-    if (!(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > ino->size)
+    long r = tmpfs_fallocate_locked(ino, (uint64_t)off, (uint64_t)len);
+    if (!r && !(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > ino->size)
         r = inode_setsize_locked(ino, (uint64_t)(off + len));
     mutex_unlock(&ino->lock);
     if (!r)

@@ -88,8 +88,8 @@ static bool radix_grow(struct inode *ino, uint64_t idx)
     return true;
 }
 
-/* The frame holding index idx (no new reference), allocating it (and the path to it) when create. */
-static struct frame *page_at(struct inode *ino, uint64_t idx, bool create)
+/* The leaf slot of index idx, making the path to it when create; NULL if there is none (or OOM). */
+static void **page_slot(struct inode *ino, uint64_t idx, bool create)
 {
     if (!ino->radix_height || idx >> (RADIX_SHIFT * ino->radix_height)) {
         if (!create || !radix_grow(ino, idx))
@@ -104,6 +104,15 @@ static struct frame *page_at(struct inode *ino, uint64_t idx, bool create)
         struct radix_node *n = *slot;
         slot = &n->slot[(idx >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
     }
+    return slot;
+}
+
+/* The frame holding index idx (no new reference), allocating it (and the path to it) when create. */
+static struct frame *page_at(struct inode *ino, uint64_t idx, bool create)
+{
+    void **slot = page_slot(ino, idx, create);
+    if (!slot)
+        return NULL;
     if (!*slot && create && charge_page(ino->sb)) {
         if ((*slot = frame_alloc(FRAME_ZERO)))
             ino->nr_pages++;
@@ -151,6 +160,52 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
         return -EINVAL;   /* unreachable: the range lies within the page */
     ino->size = size;
     return 0;
+}
+
+/* Pages of [first, end) not allocated yet. Inode lock held. */
+static uint64_t pages_missing_locked(struct inode *ino, uint64_t first, uint64_t end)
+{
+    uint64_t n = 0;
+    for (uint64_t i = first; i < end; i++)
+        n += page_at(ino, i, false) == NULL;
+    return n;
+}
+
+/* Allocate the missing pages of [first, end), charged already; 0 or -ENOMEM (what is left is refunded). */
+static int fill_pages_locked(struct inode *ino, uint64_t first, uint64_t end, uint64_t charged)
+{
+    for (uint64_t i = first; i < end && charged; i++) {
+        void **slot = page_slot(ino, i, true);
+        if (slot && !*slot && (*slot = frame_alloc(FRAME_ZERO))) {
+            ino->nr_pages++;
+            charged--;
+        } else if (!slot || !*slot) {
+            break;
+        }
+    }
+    atomic_sub(&ino->sb->pages_used, charged);
+    return charged ? -ENOMEM : 0;
+}
+
+int tmpfs_fallocate_locked(struct inode *ino, uint64_t off, uint64_t len)
+{
+    if (off + len > TMPFS_MAX_SIZE)
+        return -EFBIG;
+    if ((ino->seals & F_SEAL_GROW) && off + len > ino->size)
+        return -EPERM;
+    uint64_t first = off / PAGE_SIZE, end = (off + len + PAGE_SIZE - 1) / PAGE_SIZE;
+    struct frame_stats fs;
+    frame_get_stats(&fs);
+    uint64_t limit = ino->sb->size_limit ? ino->sb->size_limit / PAGE_SIZE : fs.free;
+    if (end - first > limit)
+        return -ENOSPC;     /* cannot fit even in an empty file system (bounds the walk below) */
+    uint64_t missing = pages_missing_locked(ino, first, end);
+    uint64_t used = atomic_add(&ino->sb->pages_used, missing);
+    if (ino->sb->size_limit && used > limit) {
+        atomic_sub(&ino->sb->pages_used, missing);
+        return -ENOSPC;
+    }
+    return fill_pages_locked(ino, first, end, missing);
 }
 
 int tmpfs_get_page(struct inode *ino, uint64_t idx, struct frame **out)

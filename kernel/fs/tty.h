@@ -16,11 +16,13 @@ extern const struct file_ops tty_current_ops;
  */
 int tty_signal_pgrp(int pgrp, int sig);
 
+struct process;
 /*
- * Exit of session leader sid: its controlling terminal is released and, for
- * a pty, its foreground group gets SIGHUP (Linux's disassociate_ctty on exit).
- * Task context, no lock held; called by the exit path.
+ * Exit of session leader p: its controlling terminal is released and, for
+ * a pty, its foreground group gets SIGHUP; if a hang-up took the terminal
+ * first, the group then in the foreground gets SIGHUP and SIGCONT (Linux's
+ * disassociate_ctty on exit). Task context, no lock held; called by the exit path.
  */
-void tty_ctty_leader_exit(int sid);
+void tty_ctty_leader_exit(struct process *p);
 
 #endif

@@ -90,7 +90,7 @@ static void process_finish(struct process *p)
     files_put(files);
     fs_context_put(fs);
     if (p->pid == p->sid)
-        tty_ctty_leader_exit(p->sid);   /* after the files, as Linux's do_exit */
+        tty_ctty_leader_exit(p);   /* after the files, as Linux's do_exit */
     proc_free_exec_info(p);
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);

@@ -53,6 +53,8 @@ struct process {
     struct list_head sibling;       /* in parent->children */
     struct list_head all_node;      /* in the list of all processes */
     int pgid, sid;                  /* guarded by tasklist_lock */
+    int tty_old_pgrp;               /* a leader's: the foreground group of the terminal its session lost
+                                       to a hang-up, signalled at its exit; guarded by tasklist_lock */
     enum proc_state state;          /* guarded by tasklist_lock */
     int exit_signal;                /* signal for the parent at exit (SIGCHLD, or another for clone children); guarded by tasklist_lock */
     uint64_t runtime_ns;            /* CPU time of exited threads; guarded by lock */

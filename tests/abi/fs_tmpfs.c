@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-// ABI suite: tmpfs mount options (size=, nr_blocks=, nr_inodes=, mode=, uid=, gid=), ENOSPC and statfs.
+// ABI suite: tmpfs mount options (size=, nr_blocks=, nr_inodes=, mode=, uid=, gid=), ENOSPC, fallocate and statfs.
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
@@ -67,6 +67,52 @@ static void limits(void)
     CHECK(umount(M), 0, "umount");
 }
 
+static long blocks_of(int fd, long *size)
+{
+    struct stat st;
+    if (fstat(fd, &st))
+        return -errno;
+    *size = (long)st.st_size;
+    return (long)st.st_blocks;
+}
+
+/* fallocate allocates pages, charged against size=: all of them or none. */
+static void falloc(void)
+{
+    long bfree, files, ffree, size = -1;
+    CHECK(mount("tmpfs", M, "tmpfs", 0, "size=64k"), 0, "mount tmpfs with size=64k");
+    int fd = open(M "/f", O_CREAT | O_RDWR, 0644);
+    tap_ok(fd >= 0, "create a file");
+    CHECK(fallocate(fd, 0, 0, 128 << 10), -ENOSPC, "fallocate of 128 KiB on a 64 KiB tmpfs fails with ENOSPC");
+    tap_eq_long(blocks_of(fd, &size), 0, "... nothing is allocated");
+    tap_eq_long(size, 0, "... and the size is unchanged");
+    CHECK(fallocate(fd, 0, 0, 32 << 10), 0, "fallocate of 32 KiB");
+    tap_eq_long(blocks_of(fd, &size), 64, "... st_blocks grows to 64 sectors");
+    tap_eq_long(size, 32 << 10, "... the size grows to 32 KiB");
+    fs_blocks(M, &bfree, &files, &ffree);
+    tap_eq_long(bfree, 8, "... statfs counts the 8 blocks as used");
+    CHECK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 32 << 10, 16 << 10), 0, "fallocate KEEP_SIZE of 16 KiB past the end");
+    tap_eq_long(blocks_of(fd, &size), 96, "... st_blocks grows to 96 sectors");
+    tap_eq_long(size, 32 << 10, "... the size stays 32 KiB");
+    CHECK(fallocate(fd, 0, 0, 48 << 10), 0, "fallocate over pages already allocated needs no room");
+    tap_eq_long(blocks_of(fd, &size), 96, "... st_blocks stays 96");
+    tap_eq_long(size, 48 << 10, "... the size grows to 48 KiB");
+    CHECK(fallocate(fd, 0, 48 << 10, 32 << 10), -ENOSPC, "fallocate of 32 KiB with 16 KiB left fails with ENOSPC");
+    tap_eq_long(blocks_of(fd, &size), 96, "... none of it stays allocated");
+    tap_eq_long(size, 48 << 10, "... the size is unchanged");
+    CHECK(pwrite(fd, "z", 1, 64 << 10), 1, "the 4 free blocks are still usable");
+    CHECK(ftruncate(fd, 0), 0, "truncate to 0");
+    tap_eq_long(blocks_of(fd, &size), 0, "... frees the allocated blocks");
+    CHECK(fallocate(fd, 0, 0, 0), -EINVAL, "fallocate of length 0 fails with EINVAL");
+    CHECK(fallocate(fd, 0, -1, 4096), -EINVAL, "fallocate at a negative offset fails with EINVAL");
+    CHECK(fallocate(999, 0, 0, 4096), -EBADF, "fallocate on a bad fd fails with EBADF");
+    int ro = open(M "/f", O_RDONLY);
+    CHECK(fallocate(ro, 0, 0, 4096), -EBADF, "fallocate on a read-only fd fails with EBADF");
+    close(ro);
+    close(fd);
+    CHECK(umount(M), 0, "umount");
+}
+
 static void options(void)
 {
     long bfree, files, ffree;
@@ -103,9 +149,10 @@ static void options(void)
 
 int main(void)
 {
-    tap_plan(44);
+    tap_plan(70);
     mkdir(M, 0755);
     limits();
+    falloc();
     options();
     tap_finish();
 }

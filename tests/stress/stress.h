@@ -39,6 +39,7 @@ bool phase_pipes(void);
 bool phase_unix(void);
 bool phase_tmpfs(void);
 bool phase_ext2(void);
+bool phase_pty(void);
 bool phase_oom(void);
 
 /* The file-system churn shared by the tmpfs and ext2 phases: a tree under root, worker i. */

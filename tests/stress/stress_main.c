@@ -36,6 +36,7 @@ static const struct phase phases[] = {
 	{ "unix", phase_unix, "AF_UNIX stream/seqpacket/dgram pairs and a listener, checksummed" },
 	{ "tmpfs", phase_tmpfs, "tmpfs trees created, renamed, verified and removed" },
 	{ "ext2", phase_ext2, "20 mount cycles; trees created, renamed, verified, removed; remount keeps data" },
+	{ "pty", phase_pty, "devpts instances mounted, used for a pty round trip and unmounted, again and again" },
 	{ "oom", phase_oom, "a memory hog dies by SIGKILL, a bystander keeps its memory" },
 };
 #define NPHASES (int)(sizeof(phases) / sizeof(phases[0]))

@@ -18,18 +18,24 @@ struct devpts_opts {
 };
 
 /*
- * One instance (super_block.fs_info). FIXME: an instance is never freed
- * (a few KiB per devpts mount) since ptys and nodes may outlive its mounts.
+ * One instance (super_block.fs_info). Its lifetime: the mounts (the VFS
+ * calls kill when the last one is gone and no path into it is held) plus
+ * its ptys (count). The last of the two frees it; sb->fs_info is cleared at
+ * kill (under vfs_lock) so nothing can find it through the file system any more.
+ * FIXME: the super block, root and ptmx dentries and inodes stay with the
+ * never-freed struct mount (dcache.h); a lazily detached (MNT_DETACH)
+ * instance whose paths are still held is never killed, so never freed.
  */
 struct devpts_inst {
     struct super_block *sb;             /* immutable */
-    struct dentry *root;                /* immutable */
+    struct dentry *root;                /* immutable; the instance's own reference */
     struct inode *ptmx;                 /* immutable pointer; mode, uid, gid guarded by vfs_lock */
     struct devpts_opts opts;            /* guarded by vfs_lock; max also read atomically */
     struct dentry *nodes[PTY_MAX];      /* guarded by vfs_lock */
-    spinlock_t lock;                    /* guards ptys and count; taken before a pty's lock */
+    spinlock_t lock;                    /* guards ptys, count and killed; taken before a pty's lock */
     struct pty *ptys[PTY_MAX];
-    uint32_t count;
+    uint32_t count;                     /* ptys allocated: each pins the instance */
+    bool killed;                        /* unmounted: freed when count reaches 0 */
 };
 
 static struct devpts_inst *initial;     /* guarded by vfs_lock: what /dev/ptmx uses without a pts beside it */
@@ -110,12 +116,37 @@ static int devpts_reconfigure(struct super_block *sb, const char *data)
 {
     struct devpts_opts o;
     int r = parse_opts(data, &o);
+    if (!r && !sb->fs_info)
+        r = -EINVAL;    /* killed: not reachable through a mount */
     if (!r)
         apply_opts_locked(sb->fs_info, &o);
     return r;
 }
 
-static const struct super_ops devpts_sops = { .reconfigure = devpts_reconfigure };
+/* Nothing refers to in any more (unmounted, no pty): drop its references and free it. */
+static void instance_free(struct devpts_inst *in)
+{
+    inode_put(in->ptmx);
+    dput(in->root);
+    kfree(in);
+}
+
+/* The last mount of sb is gone and no path into it is held: free the instance now or with its last pty. vfs_lock held. */
+static void devpts_kill(struct super_block *sb)
+{
+    struct devpts_inst *in = sb->fs_info;
+    if (!in)
+        return;
+    sb->fs_info = NULL;
+    unsigned long f = spin_lock_irqsave(&in->lock);
+    in->killed = true;
+    bool last = in->count == 0;
+    spin_unlock_irqrestore(&in->lock, f);
+    if (last)
+        instance_free(in);
+}
+
+static const struct super_ops devpts_sops = { .reconfigure = devpts_reconfigure, .kill = devpts_kill };
 
 static struct inode *new_node_locked(struct super_block *sb, uint32_t mode, uint32_t major, uint32_t minor)
 {
@@ -198,7 +229,7 @@ static struct devpts_inst *pts_beside_locked(const struct path *p)
 struct devpts_inst *devpts_inst_of_ptmx_locked(struct file *f)
 {
     if (f->inode->sb->magic == DEVPTS_SUPER_MAGIC)
-        return f->inode->sb->fs_info;
+        return f->inode->sb->fs_info;      /* NULL once killed */
     struct devpts_inst *in = pts_beside_locked(&f->path);
     return in ? in : initial_locked();
 }
@@ -230,8 +261,10 @@ void devpts_index_free(struct devpts_inst *in, int idx)
 {
     unsigned long f = spin_lock_irqsave(&in->lock);
     in->ptys[idx] = NULL;
-    in->count--;
+    bool last = --in->count == 0 && in->killed;
     spin_unlock_irqrestore(&in->lock, f);
+    if (last)
+        instance_free(in);
 }
 
 struct pty *devpts_pty_get(struct devpts_inst *in, unsigned idx)

@@ -24,11 +24,12 @@ int devpts_make(const char *data, struct dentry **root) __must_check;
  * it, else the initial instance (made on first use). vfs_lock held; NULL on -ENOMEM.
  */
 struct devpts_inst *devpts_inst_of_ptmx_locked(struct file *f);
-/* The instance of a slave node (136:N); a node outside any devpts means the initial one (NULL if none yet). */
+/* The instance of a slave node (136:N); a node outside any devpts means the initial one (NULL if none yet
+ * or the node's instance is unmounted). vfs_lock held (the open path). */
 struct devpts_inst *devpts_inst_of_node(struct inode *ino);
 /* Give pt the lowest free index below the instance's max=: the index, or -ENOSPC. */
 int devpts_index_alloc(struct devpts_inst *in, struct pty *pt) __must_check;
-/* The pty left (its last file closed): free its index. */
+/* The pty left (its last file closed): free its index, and the instance if it is unmounted and this was its last pty. */
 void devpts_index_free(struct devpts_inst *in, int idx);
 /* Look up index idx and, with the instance's lock held, let pty_slave_try_get take a reference; NULL if none. */
 struct pty *devpts_pty_get(struct devpts_inst *in, unsigned idx);

@@ -6,6 +6,8 @@
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/ioctls.h>
+#include <uapi/signal.h>
+#include "fs/tty.h"
 #include "fs/devpts/devpts.h"
 #include "fs/tty/tty.h"
 #include "fs/tty/tty_ctty.h"
@@ -330,6 +332,23 @@ static long ptmx_set_packet(struct pty *pt, uptr_t arg)
     return 0;
 }
 
+/*
+ * TIOCSIG: signal the slave's foreground group. Linux 6.1 allows only the
+ * keyboard's signals and reads the number as an int.
+ */
+static long ptmx_signal(struct pty *pt, uint64_t arg)
+{
+    int sig = (int)arg;
+    if (sig != SIGINT && sig != SIGQUIT && sig != SIGTSTP)
+        return -EINVAL;
+    mutex_lock(&pt->slave.lock);
+    int pgrp = pt->slave.sid ? pt->slave.pgrp : 0;
+    mutex_unlock(&pt->slave.lock);
+    if (pgrp > 0)
+        (void)tty_signal_pgrp(pgrp, sig);
+    return 0;
+}
+
 /* TIOCSTI on the master (nobody's controlling terminal, so CAP_SYS_ADMIN): a byte for the master's own reads. */
 static long ptmx_sti(struct pty *pt, uptr_t arg)
 {
@@ -396,6 +415,8 @@ static long ptmx_ioctl(struct file *f, unsigned cmd, uint64_t arg)
         return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
     case TIOCSTI:
         return ptmx_sti(pt, uptr(arg));
+    case TIOCSIG:
+        return ptmx_signal(pt, arg);
     case TCFLSH: case TCXONC:
         return ptmx_flow(pt, cmd, arg);
     case TIOCSCTTY: case TIOCNOTTY: case TIOCSPGRP: case TIOCGSID: case TIOCGPGRP:

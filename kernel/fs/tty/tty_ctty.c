@@ -83,11 +83,12 @@ static void ctty_unlock(struct tty *t)
     mutex_unlock(&tasklist_lock);
 }
 
-/* Both locks held. */
+/* Both locks held. A leader that acquires a terminal forgets the group of one hung up before (Linux's __proc_set_tty). */
 static void ctty_take_locked(struct tty *t, struct process *p)
 {
     t->sid = p->sid;
     t->pgrp = p->pgid;
+    p->tty_old_pgrp = 0;
 }
 
 /* Does the caller's session already own a terminal other than t? tasklist_lock held. */
@@ -128,21 +129,40 @@ struct tty *tty_ctty_get_current(void)
     return t;
 }
 
+static void send_kernel_signal_locked(struct process *p, int sig)
+{
+    struct ksiginfo si = { .signo = sig, .code = SI_KERNEL };
+    (void)signal_send_proc_locked(p, &si);
+}
+
+/*
+ * A hang-up took session sid's terminal, whose foreground group was pgrp:
+ * as Linux, only the leader is signalled now (SIGHUP, SIGCONT); it remembers
+ * pgrp for its exit. tasklist_lock held.
+ */
+static void hangup_leader_locked(int sid, int pgrp)
+{
+    struct process *l = sid > 0 ? proc_find_locked(sid) : NULL;
+    if (!l || l->state != PROC_ALIVE || l->sid != sid)
+        return;
+    send_kernel_signal_locked(l, SIGHUP);
+    send_kernel_signal_locked(l, SIGCONT);
+    l->tty_old_pgrp = pgrp;
+}
+
 void tty_hangup(struct tty *t)
 {
     mutex_lock(&tasklist_lock);
     mutex_lock(&t->lock);
     atomic_store(&t->hung_up, true);
-    int pgrp = t->sid ? t->pgrp : 0;
+    int sid = t->sid, pgrp = t->sid ? t->pgrp : 0;
     t->sid = t->pgrp = 0;
     atomic_add(&t->seq_in, 1);
-    ctty_unlock(t);
+    mutex_unlock(&t->lock);
+    hangup_leader_locked(sid, pgrp);
+    mutex_unlock(&tasklist_lock);
     wq_wake_all(&t->rwait);
     wq_wake_all(&t->owait);
-    if (pgrp > 0) {
-        (void)tty_signal_pgrp(pgrp, SIGHUP);
-        (void)tty_signal_pgrp(pgrp, SIGCONT);
-    }
 }
 
 /*
@@ -219,6 +239,7 @@ static long ctty_drop_locked(struct tty *t, struct process *p, int *hup_pgrp)
     if (p->pid == p->sid) {
         *hup_pgrp = t->pgrp;
         t->sid = t->pgrp = 0;
+        p->tty_old_pgrp = 0;
     }
     return 0;   /* FIXME: a non-leader cannot detach alone (no per-process ctty yet) */
 }
@@ -271,25 +292,33 @@ long tty_ctty_master_ioctl(struct tty *t, unsigned cmd, uint64_t arg)
  * A session leader exits (Linux's disassociate_ctty on exit): its terminal
  * is released; the foreground group gets SIGHUP (a pty), or the terminal is
  * hung up (any other TTY: FIXME, the console is only released, since the
- * console is every process's output).
+ * console is every process's output). A leader whose terminal a hang-up took
+ * signals the group that was in the foreground then: SIGHUP and SIGCONT.
  */
-void tty_ctty_leader_exit(int sid)
+void tty_ctty_leader_exit(struct process *p)
 {
-    int pgrp = 0;
+    int pgrp = 0, old = 0;
     mutex_lock(&tasklist_lock);
     mutex_lock(&tty_list_lock);
-    struct tty *t = session_tty_locked(sid, NULL);
+    struct tty *t = session_tty_locked(p->sid, NULL);
     if (t) {
         mutex_lock(&t->lock);
         if (t != &console_tty)
             pgrp = t->pgrp;
         t->sid = t->pgrp = 0;
         mutex_unlock(&t->lock);
+    } else {
+        old = p->tty_old_pgrp;
     }
+    p->tty_old_pgrp = 0;
     mutex_unlock(&tty_list_lock);
     mutex_unlock(&tasklist_lock);
     if (pgrp > 0)
         (void)tty_signal_pgrp(pgrp, SIGHUP);
+    if (old > 0) {
+        (void)tty_signal_pgrp(old, SIGHUP);
+        (void)tty_signal_pgrp(old, SIGCONT);
+    }
 }
 
 long tty_ctty_ioctl(struct tty *t, unsigned cmd, uint64_t arg)

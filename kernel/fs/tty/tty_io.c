@@ -212,6 +212,8 @@ static long tty_read_wait(struct tty *t, struct file *f, struct read_req *rq)
 long tty_file_read(struct file *f, struct iov_iter *to, uint64_t *pos)
 {
     struct tty *t = f->priv;
+    if (atomic_load(&t->hung_up))
+        return 0;   /* as Linux's hung-up files: EOF at once, unread input is lost */
     int bg = f->ops == &tty_console_ops ? 0 : tty_ctty_check_bg(t, SIGTTIN);
     if (bg)
         return bg;
@@ -273,6 +275,8 @@ static long tty_put(struct tty *t, const char *buf, size_t n, bool nonblock)
 long tty_file_write(struct file *f, struct iov_iter *from, uint64_t *pos)
 {
     struct tty *t = f->priv;
+    if (atomic_load(&t->hung_up))
+        return -EIO;
     if (f->ops != &tty_console_ops && (atomic_load(&t->termios.c_lflag) & TOSTOP)) {
         int bg = tty_ctty_check_bg(t, SIGTTOU);
         if (bg)
@@ -308,14 +312,21 @@ uint32_t tty_file_poll(struct file *f, struct poll_table *pt)
     if (ldisc_can_read_locked(t))
         m |= EPOLLIN | EPOLLRDNORM;
     if (atomic_load(&t->hung_up))
-        m |= EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+        m = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLHUP | EPOLLERR;
     mutex_unlock(&t->lock);
     if (pt)
         pt->seq_in = atomic_load(&t->seq_in);
     return m;
 }
 
-long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg) { return tty_ioctl(f->priv, cmd, arg); }
+/* A hung-up terminal answers every request with EIO (TIOCSPGRP: ENOTTY), as Linux's hung-up files. */
+long tty_file_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+    struct tty *t = f->priv;
+    if (atomic_load(&t->hung_up))
+        return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
+    return tty_ioctl(t, cmd, arg);
+}
 
 /* Every serial TTY node: start the input side. /dev/console never becomes a controlling terminal by open (as Linux). */
 static int console_open(struct file *f)

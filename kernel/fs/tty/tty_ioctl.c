@@ -16,12 +16,14 @@ static bool std_flow(const struct linux_termios *tio)
     return (tio->c_iflag & IXON) && tio->c_cc[VSTOP] == 0x13 && tio->c_cc[VSTART] == 0x11;
 }
 
-/* After a termios change: flow-control events, and IXON switched off restarts output. Lock held. */
+/* After a termios change: flow-control and EXTPROC events, and IXON switched off restarts output. Lock held. */
 static void flow_changed_locked(struct tty *t, const struct linux_termios *old)
 {
     bool was = std_flow(old), now = std_flow(&t->termios);
     if (was != now)
         tty_event_locked(t, now ? TIOCPKT_DOSTOP : TIOCPKT_NOSTOP);
+    if ((old->c_lflag | t->termios.c_lflag) & EXTPROC)
+        tty_event_locked(t, TIOCPKT_IOCTL);     /* the master edits lines: it hears of every change */
     if ((old->c_iflag & IXON) && !(t->termios.c_iflag & IXON) && !t->tco_stopped)
         tty_start_locked(t);
 }

@@ -32,6 +32,7 @@
 #define TIOCSPTLCK  0x40045431  /* _IOW('T', 0x31, int): lock/unlock the slave */
 #define TIOCGPTLCK  0x80045439  /* _IOR('T', 0x39, int) */
 #define TIOCGPTPEER 0x5441      /* _IO('T', 0x41): open the slave, flags in arg */
+#define TIOCSIG     0x40045436  /* _IOW('T', 0x36, int): signal the slave's foreground group, the number in arg */
 
 /* The status byte a packet-mode master reads first. */
 #define TIOCPKT_DATA       0
@@ -41,6 +42,7 @@
 #define TIOCPKT_START      8
 #define TIOCPKT_NOSTOP     16
 #define TIOCPKT_DOSTOP     32
+#define TIOCPKT_IOCTL      64  /* termios changed while EXTPROC is set */
 
 struct linux_winsize {
     uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;

@@ -86,6 +86,7 @@ struct linux_termios {
 #define FLUSHO  0010000
 #define PENDIN  0040000
 #define IEXTEN  0100000
+#define EXTPROC 0200000         /* line editing is done by the other end of a pty */
 
 /* TCFLSH arguments */
 #define TCIFLUSH  0
