@@ -89,13 +89,18 @@ static void kill_locked(const struct oom_pick *o)
     signal_send_proc_locked(p, &si);
 }
 
+/* Rate limit for the message init's endless retries would repeat: true at most every OOM_GRACE_NS. */
+static bool warn_due(void)
+{
+    static uint64_t next;   /* atomic */
+    uint64_t now = clock_monotonic_ns(), due = atomic_load(&next);
+    return now >= due && atomic_cas(&next, &due, now + OOM_GRACE_NS);
+}
+
 void oom_kill_for_fault(struct thread *th)
 {
     struct process *self = th->proc;
     struct oom_pick best;
-    mutex_lock(&self->lock);
-    pr_warn("%s invoked oom-killer: order=0, oom_score_adj=%d\n", self->comm, self->oom_score_adj);
-    mutex_unlock(&self->lock);
     mutex_lock(&tasklist_lock);
     bool chose = choose_locked(&best);
     if (chose && !best.p && self->pid != 1) {
@@ -103,10 +108,14 @@ void oom_kill_for_fault(struct thread *th)
         pr_err("Out of memory: no killable process; killing the faulting one\n");
         best = (struct oom_pick){ .p = self, .adj = self->oom_score_adj };
     }
-    if (chose && best.p)
+    if (chose && best.p) {
+        mutex_lock(&self->lock);
+        pr_warn("%s invoked oom-killer: order=0, oom_score_adj=%d\n", self->comm, self->oom_score_adj);
+        mutex_unlock(&self->lock);
         kill_locked(&best);
-    else if (chose)
+    } else if (chose && warn_due()) {
         pr_err("Out of memory: no killable process; init (pid 1) waits for memory\n");
+    }
     mutex_unlock(&tasklist_lock);
     if (!chose || best.p != self)
         task_sleep_ns(OOM_RETRY_NS);   /* let the victim exit; the access then faults again */
