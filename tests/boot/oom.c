@@ -42,8 +42,6 @@ static int run_hog(void)
     return st;
 }
 
-#define MIB (1L << 20)
-
 /* Touch bytes of memory, tell the parent on ready, then sleep until killed. */
 static _Noreturn void idle_hog(long bytes, int ready, int adj)
 {
@@ -65,16 +63,18 @@ static _Noreturn void idle_hog(long bytes, int ready, int adj)
         pause();
 }
 
-/* Touch bytes of memory 1 MiB at a time, then exit 0 (4: mmap failed). */
+/*
+ * Touch bytes of memory a page at a time, then exit 0 (4: mmap failed). One
+ * mapping up front: only page faults allocate, so running out of memory is
+ * always a fault (the OOM killer), never an mmap failure.
+ */
 static _Noreturn void small_steps(long bytes)
 {
-    for (long done = 0; done < bytes; done += MIB) {
-        volatile uint8_t *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            _exit(4);
-        for (long off = 0; off < MIB; off += 4096)
-            p[off] = 2;
-    }
+    volatile uint8_t *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        _exit(4);
+    for (long off = 0; off < bytes; off += 4096)
+        p[off] = 2;
     _exit(0);
 }
 
@@ -88,7 +88,7 @@ static int wait_status(pid_t pid)
 
 /*
  * An idle hog holding most of the free memory (oom_score_adj adj) and a small
- * process that then needs more than is left, in 1 MiB steps. Returns the
+ * process that then needs more than is left, touching a page at a time. Returns the
  * hog's and the small one's wait status; the hog is killed by us if it lives.
  */
 static void victim_round(int adj, int *hog_st, int *small_st, bool *hog_lived)
