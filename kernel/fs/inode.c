@@ -13,6 +13,7 @@
 #include "fs/pipe.h"
 #include "fs/xattr.h"
 #include "fs/lock.h"
+#include "mm/mm.h"
 
 struct inode *inode_new(struct super_block *sb, uint32_t mode)
 {
@@ -60,6 +61,17 @@ int inode_setsize_locked(struct inode *ino, uint64_t size)
     if (ino->iops && ino->iops->setsize)
         return ino->iops->setsize(ino, size);
     return tmpfs_truncate_locked(ino, size);
+}
+
+int inode_setsize(struct inode *ino, uint64_t size)
+{
+    mutex_lock(&ino->lock);
+    bool shrink = size < ino->size;
+    int r = inode_setsize_locked(ino, size);
+    mutex_unlock(&ino->lock);
+    if (!r && shrink)
+        mm_unmap_file_tail(ino, size);
+    return r;
 }
 
 int inode_write_back(struct inode *ino)

@@ -139,6 +139,12 @@ uint32_t current_fsgid(void);
 
 /* Set the size of a regular file (tmpfs or a disk file system); ino->lock held. */
 int inode_setsize_locked(struct inode *ino, uint64_t size) __must_check;
+/*
+ * The same taking ino->lock itself; when the file shrinks, its pages wholly
+ * past the new end then leave every mapping (mm_unmap_file_tail: SIGBUS on a
+ * later access). No inode or file-system lock held.
+ */
+int inode_setsize(struct inode *ino, uint64_t size) __must_check;
 /* Write back metadata the VFS changed (mode, owner, times) on a disk file system. vfs_lock held. */
 int inode_write_back(struct inode *ino) __must_check;
 

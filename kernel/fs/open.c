@@ -154,9 +154,7 @@ int vfs_open_locked(struct nameidata *nd, uint32_t flags, uint32_t mode, struct 
     r = file_alloc(&nd->child, ino, ops, fl, out);
     if (r || !(flags & O_TRUNC) || !S_ISREG(ino->mode) || (flags & O_PATH))
         return r;
-    mutex_lock(&ino->lock);
-    r = inode_setsize_locked(ino, 0);
-    mutex_unlock(&ino->lock);
+    r = inode_setsize(ino, 0);
     inode_touch_mc(ino);
     return r;
 }

@@ -174,13 +174,13 @@ static long do_truncate(struct inode *ino, int64_t len)
     struct thread *th = thread_current();
     uint64_t lim = th ? proc_rlimit(th->proc, RLIMIT_FSIZE) : RLIM_INFINITY;
     mutex_lock(&ino->lock);
-    if ((uint64_t)len > ino->size && (uint64_t)len > lim) {     /* growing past RLIMIT_FSIZE */
-        mutex_unlock(&ino->lock);
+    bool too_big = (uint64_t)len > ino->size && (uint64_t)len > lim;    /* growing past RLIMIT_FSIZE */
+    mutex_unlock(&ino->lock);
+    if (too_big) {
         signal_send_current(SIGXFSZ);
         return -EFBIG;
     }
-    long r = inode_setsize_locked(ino, (uint64_t)len);
-    mutex_unlock(&ino->lock);
+    long r = inode_setsize(ino, (uint64_t)len);
     if (!r)
         inode_touch_mc(ino);
     return r;

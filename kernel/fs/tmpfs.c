@@ -154,7 +154,7 @@ int tmpfs_truncate_locked(struct inode *ino, uint64_t size)
     atomic_sub(&ino->sb->pages_used, before - ino->nr_pages);
     if (!ino->radix)
         ino->radix_height = 0;
-    /* FIXME: pages past the new size stay mapped in existing mappings (Linux unmaps them: SIGBUS). */
+    /* Mappings of the dropped pages are undone by inode_setsize (mm_unmap_file_tail); the tail is zeroed. */
     struct frame *last = size % PAGE_SIZE ? page_at(ino, keep - 1, false) : NULL;
     if (last && frame_write(last, size % PAGE_SIZE, zero_page, PAGE_SIZE - size % PAGE_SIZE))
         return -EINVAL;   /* unreachable: the range lies within the page */

@@ -32,6 +32,7 @@ struct mm *mm_create(void)
     list_init(&mm->vmas);
     mm->mmap_base = MMAP_BASE;
     vm_space_set_fault_handler(mm->vs, mm_fault, mm);
+    mm_list_add(mm);
     return mm;
 }
 
@@ -41,6 +42,7 @@ void mm_put(struct mm *mm)
 {
     if (atomic_sub(&mm->refcount, 1) != 0)
         return;
+    mm_list_del(mm);
     /*
      * Unmap every VMA now rather than leaving the pages to the vm_space: the
      * exiting task keeps that loaded (and referenced) until task_exit, after

@@ -9,6 +9,7 @@
 
 struct vm_space;
 struct file;
+struct inode;
 struct anon_shared;
 
 enum {
@@ -47,6 +48,7 @@ struct mm {
     uint64_t mmap_base;         /* top of the top-down mmap area */
     uint64_t rss, hiwater_rss;  /* resident pages now and at most (VmRSS, VmHWM, ru_maxrss); guarded by lock */
     unsigned def_lock;          /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new mappings */
+    struct list_head all_node;  /* in the list of every mm (mm/mm_truncate.c); guarded by mm_list_lock */
 };
 
 /* A fresh, empty mm with its own vm_space and the demand-paging handler installed. */
@@ -103,6 +105,17 @@ uint64_t mm_hiwater_pages(struct mm *mm);
 struct mm_usage { uint64_t size, data, stack, rss, hwm; };
 /* Fill u from mm's VMAs and resident counters (all zero for NULL); takes mm->lock. */
 void mm_get_usage(struct mm *mm, struct mm_usage *u);
+/* Add a new mm to / remove a dying one from the list truncation walks (mm_create, mm_put). */
+void mm_list_add(struct mm *mm);
+void mm_list_del(struct mm *mm);
+/*
+ * A file shrank to size: unmap, in every address space, the pages of ino's
+ * mappings wholly past the new end of file, shared and private (copied on
+ * write or not), so a later access is SIGBUS as on Linux. Call after the
+ * size changed (faults then see it: no page past it can come back) with no
+ * inode or file-system lock held; takes the mm list lock, then each mm->lock.
+ */
+void mm_unmap_file_tail(struct inode *ino, uint64_t size);
 /* Set the program break's start (exec). */
 void mm_set_brk_start(struct mm *mm, uint64_t start);
 

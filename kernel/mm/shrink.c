@@ -31,6 +31,16 @@ uint64_t mm_shrink(uint64_t want)
     return got;
 }
 
+uint64_t mm_drop_caches(void)
+{
+    uint64_t got = 0;
+    uint32_t n = atomic_load(&nshrinkers);
+    for (uint32_t i = 0; i < n; i++)
+        if (shrinkers[i]->drop_clean)
+            got += shrinkers[i]->drop_clean();
+    return got;
+}
+
 void mm_cache_stats(uint64_t *cached, uint64_t *dirty)
 {
     uint32_t n = atomic_load(&nshrinkers);

@@ -16,6 +16,8 @@ struct shrinker {
     uint64_t (*scan)(uint64_t want);
     uint64_t (*count)(void);
     uint64_t (*dirty)(void);
+    /* Optional: free every clean page nobody maps, for drop_caches; may sleep on its own locks. */
+    uint64_t (*drop_clean)(void);
 };
 
 #define SHRINKER_MAX 8
@@ -24,6 +26,12 @@ struct shrinker {
 int shrinker_register(const struct shrinker *s) __must_check;
 /* Ask every shrinker for up to want pages in all; returns the pages freed. Any task context. */
 uint64_t mm_shrink(uint64_t want);
+/*
+ * echo 1 > /proc/sys/vm/drop_caches: every cache frees its clean pages that
+ * nobody maps (dirty and mapped ones stay, as on Linux); returns the pages
+ * freed. Task context with no file-system lock held.
+ */
+uint64_t mm_drop_caches(void);
 /* Pages held by all caches, and how many of them are dirty. */
 void mm_cache_stats(uint64_t *cached, uint64_t *dirty);
 

@@ -3,12 +3,12 @@
 #include <ostd/user.h>
 #include <ostd/vm_space.h>
 #include <ostd/console.h>
-#include <ostd/panic.h>
 #include <uapi/errno.h>
 #include <uapi/signal.h>
 #include "mm/shrink.h"
 #include "proc/process.h"
 #include "proc/fault.h"
+#include "proc/oom.h"
 #include "mm/mm.h"
 #include "signal/signal.h"
 
@@ -35,24 +35,7 @@ static int segv_code(struct mm *mm, uint64_t addr)
     return mapped ? SEGV_ACCERR : SEGV_MAPERR;
 }
 
-/*
- * No frame for a user page fault: kill the faulting process with SIGKILL (it
- * dies on the way back to user mode and its memory returns). FIXME: Linux
- * picks the process with the largest badness score instead of the faulting one.
- */
 #define OOM_SHRINK_PAGES 256   /* what the caches are asked for before a kill */
-
-static void oom_kill(struct thread *th)
-{
-    struct process *p = th->proc;
-    if (p->pid == 1)
-        panic("Out of memory and no killable processes (init faulted)");
-    pr_err("Out of memory: killed process %d (%s)\n", p->pid, p->comm);
-    struct ksiginfo si = { .signo = SIGKILL, .code = SI_KERNEL };
-    mutex_lock(&tasklist_lock);
-    signal_send_proc_locked(p, &si);
-    mutex_unlock(&tasklist_lock);
-}
 
 void user_exception(struct thread *th)
 {
@@ -68,7 +51,7 @@ void user_exception(struct thread *th)
         if (fault == -ENOMEM) {
             if (mm_shrink(OOM_SHRINK_PAGES))
                 return;     /* caches gave memory back: the access faults again and retries */
-            oom_kill(th);
+            oom_kill_for_fault(th);   /* a victim dies (maybe this process); the access is retried */
             return;
         }
     }

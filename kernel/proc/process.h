@@ -72,6 +72,7 @@ struct process {
     struct file *exe_file;          /* guarded by lock: the executable (a reference), or NULL */
     uint64_t start_ns;              /* monotonic time of creation; immutable */
     int oom_score_adj;              /* guarded by lock */
+    uint64_t oom_kill_ns;           /* guarded by lock: when the OOM killer chose it (monotonic), 0 = never */
     struct pidfd_ref *pidfd_ref;    /* guarded by tasklist_lock: what open pidfds share, or NULL */
     uint64_t cpu_check_ns;          /* next RLIMIT_CPU check (monotonic); racy hint, owner threads */
     struct proc_ctl ctl;            /* nice, affinity, prctl state: locking in sys/proc_ctl.h */

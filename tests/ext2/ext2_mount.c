@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "tap.h"
+#include "../abi/truncate_check.h"
 
 #define M "/mnt"
 #define BIG_SIZE (3 * 1024 * 1024 + 123)
@@ -480,6 +481,62 @@ static void advice_checks(int fd)
     tap_diag(msg);
 }
 
+/* Write s to /proc/sys/vm/drop_caches: 0 or -errno. */
+static long drop_caches(const char *s)
+{
+    int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+    long r = fd < 0 ? -errno : write(fd, s, strlen(s)) == (long)strlen(s) ? 0 : -errno;
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+/* Read the first mibs MiB of /mnt2/big and compare; true when every byte is right. */
+static bool big_prefix_ok(long mibs)
+{
+    int fd = open("/mnt2/big", O_RDONLY);
+    bool same = fd >= 0;
+    static uint8_t got[1 << 20];
+    for (long m = 0; same && m < mibs; m++) {
+        size_t off = 0;
+        long n = 1;
+        while (off < sizeof(got) && (n = read(fd, got + off, sizeof(got) - off)) > 0)
+            off += (size_t)n;
+        mib_fill(m);
+        same = off == sizeof(got) && !memcmp(got, mib, sizeof(got));
+    }
+    if (fd >= 0)
+        close(fd);
+    return same;
+}
+
+/* TC_CHECKS + 1 checks: truncating a mapped ext2 file unmaps the pages past the new end (SIGBUS). */
+static void truncate_map_checks(void)
+{
+    int fd = open("/mnt2/trunc", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    truncate_checks(fd, "ext2");
+    close(fd);
+    tap_eq_long(err(unlink("/mnt2/trunc")), 0, "unlink the truncated file");
+}
+
+/* 6 checks: drop_caches gives back the clean page cache of a 16 MiB read, which then reads back right. */
+static void drop_cache_checks(void)
+{
+    tap_eq_long(drop_caches("1\n"), 0, "echo 1 > /proc/sys/vm/drop_caches");
+    long c0 = meminfo("Cached");
+    bool ok = big_prefix_ok(16);
+    long c1 = meminfo("Cached");
+    tap_ok(ok && c0 >= 0 && c1 - c0 >= 12 * 1024, "reading 16 MiB puts at least 12 MiB in the page cache");
+    tap_eq_long(drop_caches("1"), 0, "drop the page cache again");
+    long c2 = meminfo("Cached");
+    tap_ok(c2 >= 0 && c1 - c2 >= 8 * 1024, "drop_caches gives back at least half of it");
+    char msg[128];
+    snprintf(msg, sizeof(msg), "Cached: %ld kB before the read, %ld kB after, %ld kB after drop_caches", c0, c1, c2);
+    tap_diag(msg);
+    tap_ok(big_prefix_ok(16) && drop_caches("3") == 0, "the file reads back right after the drop; 3 drops too");
+    tap_ok(drop_caches("0") == -EINVAL && drop_caches("5") == -EINVAL, "drop_caches outside 1..4 is EINVAL");
+}
+
 /* Read /mnt2/big (64 MiB) and compare; true when every byte is right. */
 static bool big_file_ok(void)
 {
@@ -611,6 +668,8 @@ static void big_checks(void)
     tap_diag(msg);
     advice_checks(fd);
     close(fd);
+    truncate_map_checks();
+    drop_cache_checks();
     pressure_checks();
     enospc_checks();
     tap_eq_long(err(unlink("/mnt2/big")), 0, "unlink the 64 MiB file");
@@ -620,7 +679,7 @@ static void big_checks(void)
 
 int main(void)
 {
-    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 8 + 9 + 12 + 7 + 6 + 1 + 2 + 2);
+    tap_plan(15 + 9 + 22 + 12 + 14 + 10 + 8 + 9 + 12 + 7 + 6 + (TC_CHECKS + 1) + 6 + 1 + 2 + 2);
     mount_checks();
     host_tree_checks();
     write_checks();

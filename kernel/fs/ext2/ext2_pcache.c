@@ -333,7 +333,7 @@ void ext2_pcache_truncate_locked(struct ext2_inode *ip, uint64_t size)
             struct ext2_page *p = *pp;
             uint64_t ps = p->idx * PG;
             if (ps >= size) {
-                /* FIXME: mappers keep the frame; Linux unmaps it (SIGBUS past EOF). */
+                /* Mappings no longer hold it: inode_setsize unmapped it (mm_unmap_file_tail). */
                 *pp = p->hnext;
                 free_page_locked(ip, p);
                 continue;

@@ -159,6 +159,24 @@ static uint64_t ext2_shrink_scan(uint64_t want)
     return got;
 }
 
+/* drop_caches: every mount's clean, unmapped pages, oldest first; blocking locks (no allocation holds them here). */
+static uint64_t ext2_drop_clean(void)
+{
+    if (!ext2_mounts_ready)
+        return 0;
+    uint64_t got = 0;
+    mutex_lock(&ext2_mounts_lock);
+    struct list_head *l;
+    list_for_each(l, &ext2_mounts) {
+        struct ext2_sbi *s = list_entry(l, struct ext2_sbi, link);
+        mutex_lock(&s->lock);
+        got += ext2_pcache_shrink_locked(s, UINT64_MAX);
+        mutex_unlock(&s->lock);
+    }
+    mutex_unlock(&ext2_mounts_lock);
+    return got;
+}
+
 static uint64_t ext2_cached_pages(void) { return atomic_load(&ext2_pc_pages); }
 static uint64_t ext2_dirty_pages(void) { return atomic_load(&ext2_pc_dirty); }
 
@@ -167,6 +185,7 @@ static const struct shrinker ext2_shrinker = {
     .scan = ext2_shrink_scan,
     .count = ext2_cached_pages,
     .dirty = ext2_dirty_pages,
+    .drop_clean = ext2_drop_clean,
 };
 
 int ext2_make(const char *source, uint32_t flags, const char *data, struct dentry **root)

@@ -5,6 +5,7 @@
 #include <uapi/stat.h>
 #include <lib/format.h>
 #include "fs/procfs/procfs.h"
+#include "mm/shrink.h"
 
 /* The last value written (Linux reads it back); written only by root, any order is fine. */
 static int drop_caches_last;
@@ -29,10 +30,11 @@ static bool parse_int(const char *s, size_t len, long *out)
 }
 
 /*
- * Keel's only reclaimable caches today are an ext2 inode's page-cache pages,
- * freed when the inode is evicted, and each ext2 mount's fixed metadata slots,
- * so a drop has nothing else to free. FIXME: drop clean page-cache pages of
- * cached ext2 inodes (1) and unused ext2 dentries and inodes (2).
+ * Bit 1 drops every cache's clean pages that nobody maps (the ext2 page
+ * cache: mm_drop_caches), as Linux; dirty and mapped pages stay. Each ext2
+ * mount's metadata cache is a fixed set of slots with nothing to give back.
+ * FIXME: bit 2 (unused dentries and inodes) frees nothing yet; 4 (quiet) only
+ * silences a message Keel does not print.
  */
 static long store_drop_caches(const struct inode *ino, const char *buf, size_t len)
 {
@@ -40,6 +42,8 @@ static long store_drop_caches(const struct inode *ino, const char *buf, size_t l
     long v;
     if (!parse_int(buf, len, &v) || v < 1 || v > 4)
         return -EINVAL;
+    if (v & 1)
+        (void)mm_drop_caches();
     atomic_store(&drop_caches_last, (int)v);
     return (long)len;
 }
