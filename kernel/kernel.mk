@@ -128,7 +128,7 @@ kernel-profile: $(BUILD)/kernel-profile.elf
 ## kernel: build build/kernel.elf
 kernel: $(BUILD)/kernel.elf
 
-KTEST_TIMEOUT ?= 240
+KTEST_TIMEOUT ?= 480
 ## ktest: build the ktest kernel and run every KTEST in QEMU
 ktest: $(BUILD)/kernel-ktest.elf $(BUILD)/ktest-initrd.cpio
 	$(Q)$(PYTHON) tests/harness/qemu_run.py --name ktest --kernel $(BUILD)/kernel-ktest.elf \

@@ -166,7 +166,7 @@ KTEST(sched_yield_ping_pong)
     uint64_t dt = clock_monotonic_ns() - t0;
     KT_ASSERT(!pp.timed_out);
     KT_EQ(pp.cpu_seen[0], pp.cpu_seen[1]);   /* really shared one CPU */
-    KT_ASSERT(dt < 2000 * MS);
+    KT_ASSERT(dt < 3000 * MS);               /* 4 s without a working yield; 1 s more slack for a loaded host */
 }
 
 struct spinner {
@@ -234,10 +234,11 @@ KTEST(sched_identity_and_accounting)
     uint64_t r0 = task_runtime_ns(me);
     busy_wait_ns(20 * MS);
     uint64_t r1 = task_runtime_ns(me);
-    task_sleep_ns(50 * MS);
+    /* A host stall while we run counts as runtime: sleep long enough that the bound leaves room. */
+    task_sleep_ns(300 * MS);
     uint64_t r2 = task_runtime_ns(me);
     KT_ASSERT(r1 - r0 >= 10 * MS);
-    KT_ASSERT(r2 - r1 < 25 * MS);
+    KT_ASSERT(r2 - r1 < 150 * MS);
     KT_EQ(task_user_ns(me), 0);  /* a kernel task never enters user mode: all of it is system time */
 }
 
@@ -261,5 +262,5 @@ KTEST(sched_task_exit_and_late_join)
     task_put(t);
     KT_EQ(atomic_load(&flag), 1);
     KT_EQ(st, TASK_DEAD);
-    KT_ASSERT(dt < 1000 * MS);
+    KT_ASSERT(dt < 5000 * MS);    /* "at once", with room for a loaded host */
 }

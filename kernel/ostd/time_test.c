@@ -126,10 +126,11 @@ KTEST(ktimer_cancel_pending)
     struct ktimer t;
     ktimer_init(&t, probe_fn, &p);
     bool cancel_unarmed = ktimer_cancel(&t);
-    ktimer_arm(&t, clock_monotonic_ns() + 100 * MS);
+    /* 500 ms: a host stall between arm and cancel must not let it fire first. */
+    ktimer_arm(&t, clock_monotonic_ns() + 500 * MS);
     bool cancelled = ktimer_cancel(&t);
     bool cancelled_again = ktimer_cancel(&t);
-    task_sleep_ns(300 * MS);
+    task_sleep_ns(700 * MS);
     KT_ASSERT(!cancel_unarmed);
     KT_ASSERT(cancelled);
     KT_ASSERT(!cancelled_again);

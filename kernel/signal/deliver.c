@@ -26,16 +26,51 @@ static bool stop_over(struct thread *th)
            (sig_pending_set(th) & sigbit(SIGKILL));
 }
 
-/* Stop the process (first stop signal) and report it; sleep until SIGCONT or SIGKILL. */
+/* Every other live thread of th's process sleeps in the group stop (or the stop is over). */
+static bool others_stopped(struct thread *th)
+{
+    struct process *p = th->proc;
+    return atomic_load(&p->sig.nr_stopped) >= atomic_load(&p->sig.nr_live) - 1 || stop_over(th);
+}
+
+/* Add d to the count of threads asleep in the group stop. */
+static void count_stopped(struct process *p, int d)
+{
+    unsigned long f = spin_lock_irqsave(&p->sig.lock);
+    atomic_store(&p->sig.nr_stopped, p->sig.nr_stopped + d);
+    spin_unlock_irqrestore(&p->sig.lock, f);
+}
+
+/*
+ * Stop the process and, for the thread that took the stop signal (sig), report
+ * it; sleep until SIGCONT or SIGKILL. As Linux, the parent hears of the stop
+ * (CLD_STOPPED, WUNTRACED) only once every other thread has stopped or exited:
+ * the reporter waits for them first. One reporter at a time.
+ */
 static void do_group_stop(struct thread *th, int sig)
 {
     struct process *p = th->proc;
     if (sig) {
-        mutex_lock(&tasklist_lock);
-        sig_notify_parent_locked(p, CLD_STOPPED, sig);
-        mutex_unlock(&tasklist_lock);
+        unsigned long f = spin_lock_irqsave(&p->sig.lock);
+        bool reporter = !p->sig.stop_reporting;
+        p->sig.stop_reporting = true;
+        spin_unlock_irqrestore(&p->sig.lock, f);
+        if (reporter) {
+            wait_event(&p->sig.stop_wq, others_stopped(th));
+            f = spin_lock_irqsave(&p->sig.lock);
+            p->sig.stop_reporting = false;
+            spin_unlock_irqrestore(&p->sig.lock, f);
+            if (!stop_over(th)) {
+                mutex_lock(&tasklist_lock);
+                sig_notify_parent_locked(p, CLD_STOPPED, sig);
+                mutex_unlock(&tasklist_lock);
+            }
+        }
     }
+    count_stopped(p, 1);
+    wq_wake_all(&p->sig.stop_wq);       /* a reporter may be waiting for this thread */
     wait_event(&p->sig.stop_wq, stop_over(th));
+    count_stopped(p, -1);
 }
 
 /* ---- syscall restart ---- */

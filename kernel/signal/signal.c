@@ -115,6 +115,7 @@ void signal_thread_attach(struct thread *th)
     struct process *p = th->proc;
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
     list_add_tail(&th->sig.node, &p->sig.threads);
+    atomic_store(&p->sig.nr_live, p->sig.nr_live + 1);
     spin_unlock_irqrestore(&p->sig.lock, f);
 }
 
@@ -126,10 +127,12 @@ void signal_thread_detach(struct thread *th)
     unsigned long f = spin_lock_irqsave(&p->sig.lock);
     list_del(&th->sig.node);
     list_init(&th->sig.node);
+    atomic_store(&p->sig.nr_live, p->sig.nr_live - 1);
     th->sig.dead = true;        /* signals sent from now on are dropped */
     sigpending_flush_locked(&th->sig.pending, ~0ULL, &dead);
     sig_timers_forget_thread_locked(p, th);
     spin_unlock_irqrestore(&p->sig.lock, f);
+    wq_wake_all(&p->sig.stop_wq);   /* a thread waiting to report a group stop no longer waits for this one */
     sigqueue_free_list(&dead);
 }
 

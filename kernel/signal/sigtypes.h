@@ -72,7 +72,10 @@ struct proc_signal {
     struct sigpending shared;   /* process-directed signals; guarded by lock */
     struct list_head threads;   /* thread_signal.node of live threads; guarded by lock */
     bool group_stop;            /* the process is stopped; guarded by lock, read atomically */
-    struct waitqueue stop_wq;   /* stopped threads sleep here */
+    int nr_live;                /* entries of threads; guarded by lock, read atomically */
+    int nr_stopped;             /* threads asleep in the group stop; guarded by lock, read atomically */
+    bool stop_reporting;        /* a thread waits to report the stop to the parent; guarded by lock */
+    struct waitqueue stop_wq;   /* stopped threads, and the one waiting to report the stop, sleep here */
     struct waitqueue queued_wq; /* woken whenever a signal is queued (signalfd readers, pollers) */
     struct list_head timers;    /* POSIX timers (posix_timer.node); guarded by lock */
     int next_timer_id;          /* guarded by lock */

@@ -108,9 +108,11 @@ static void blocking(void)
     struct sigaction sa = { 0 };
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+    /* Periodic, so that a tick landing before read blocks cannot leave it blocked for ever. */
+    struct itimerval it = { { 0, 100000 }, { 0, 100000 } }, off = { { 0, 0 }, { 0, 0 } };
     setitimer(ITIMER_REAL, &it, NULL);
     CHECK(read(fd, &si, REC), -EINTR, "a blocking read is interrupted by a handled signal (EINTR)");
+    setitimer(ITIMER_REAL, &off, NULL);
 
     int ep = epoll_create1(0);
     struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };

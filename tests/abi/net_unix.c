@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include "fs_test.h"
@@ -315,7 +316,7 @@ static void poll_states(void)
     }
     pf.fd = sv[1];
     pf.events = POLLIN;
-    CHECK(poll(&pf, 1, 5000), 1, "poll wakes when another process writes");
+    CHECK(poll(&pf, 1, 30000), 1, "poll wakes when another process writes");
     CHECK(read(sv[1], buf, sizeof(buf)), 4, "and the data is there");
     wait(NULL);
     close(sv[0]);
@@ -332,8 +333,11 @@ static void blocking(void)
     struct sigaction sa = { 0 };
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    alarm(1);
+    /* Periodic, so that a tick landing before recv blocks cannot leave it blocked for ever. */
+    struct itimerval it = { { 0, 200000 }, { 0, 200000 } }, off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &it, NULL);
     CHECK(recv(sv[1], buf, sizeof(buf), 0), -EINTR, "a blocked recv is interrupted by a signal (EINTR)");
+    setitimer(ITIMER_REAL, &off, NULL);
     pid_t pid = fork();
     if (pid == 0) {
         char q[16];

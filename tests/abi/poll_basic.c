@@ -33,7 +33,7 @@ static void poll_pipes(void)
     long t0 = now_ms();
     CHECK(poll(fds, 1, 100), 0, "poll: times out on an empty pipe");
     long dt = now_ms() - t0;
-    tap_ok(dt >= 90 && dt < 3000, "poll: the timeout lasts about 100 ms");
+    tap_ok(dt >= 90 && dt < 10000, "poll: the timeout lasts about 100 ms");
     close(p[1]);
     CHECK(poll(fds, 1, 0), 1, "poll: a closed write end wakes the reader");
     tap_eq_long(fds[0].revents, POLLHUP, "poll: a reader sees POLLHUP after the last writer closed");
@@ -73,8 +73,8 @@ static void poll_blocking_wake(void)
     }
     struct pollfd fd = { p[0], POLLIN, 0 };
     long t0 = now_ms();
-    CHECK(poll(&fd, 1, 5000), 1, "poll: a write from another process wakes a blocked poll");
-    tap_ok(now_ms() - t0 < 4000, "poll: the wake-up comes before the timeout");
+    CHECK(poll(&fd, 1, 30000), 1, "poll: a write from another process wakes a blocked poll");
+    tap_ok(now_ms() - t0 < 25000, "poll: the wake-up comes before the timeout");
     int st;
     waitpid(pid, &st, 0);
     close(p[0]);
@@ -246,25 +246,32 @@ static void timerfd_tests(void)
     CHECK(timerfd_create(12345, 0), -EINVAL, "timerfd_create with a bad clock fails with EINVAL");
     uint64_t v;
     CHECK(read(t, &v, 8), -EAGAIN, "timerfd: a disarmed timer reads EAGAIN");
-    struct itimerspec its = { { 0, 0 }, { 0, 20 * 1000000 } }, old;
-    CHECK(timerfd_settime(t, 0, &its, NULL), 0, "timerfd_settime relative 20 ms");
+    /* 300 ms: long enough that a stalled host cannot expire it before timerfd_gettime looks. */
+    struct itimerspec its = { { 0, 0 }, { 0, 300 * 1000000 } }, old;
+    CHECK(timerfd_settime(t, 0, &its, NULL), 0, "timerfd_settime relative 300 ms");
     struct itimerspec cur;
     CHECK(timerfd_gettime(t, &cur), 0, "timerfd_gettime");
-    tap_ok(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 20 * 1000000,
+    tap_ok(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 300 * 1000000,
            "timerfd_gettime shows the time left");
     struct pollfd pf = { t, POLLIN, 0 };
-    CHECK(poll(&pf, 1, 2000), 1, "timerfd: poll wakes at expiry");
+    CHECK(poll(&pf, 1, 30000), 1, "timerfd: poll wakes at expiry");
     CHECK(read(t, &v, 8), 8, "timerfd: read after expiry");
     tap_eq_long((long)v, 1, "timerfd: one expiration");
     CHECK(timerfd_gettime(t, &cur), 0, "timerfd_gettime after a one-shot expiry");
     tap_ok(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0, "timerfd: a fired one-shot timer is disarmed");
     its.it_interval.tv_nsec = 10 * 1000000;
     its.it_value.tv_nsec = 10 * 1000000;
+    /* The count follows the clock, not how long nanosleep really took: bound it by timestamps. */
+    long ta = now_ms();
     timerfd_settime(t, 0, &its, NULL);
+    long tb = now_ms();
     struct timespec ts = { 0, 55 * 1000000 };
     nanosleep(&ts, NULL);
+    long tc = now_ms();
     read(t, &v, 8);
-    tap_ok(v >= 4 && v <= 6, "timerfd: an interval timer counts its expirations");
+    long td = now_ms();
+    tap_ok(v >= 4 && (long)v >= (tc - tb) / 10 - 1 && (long)v <= (td - ta) / 10 + 1,
+           "timerfd: an interval timer counts its expirations");
     struct itimerspec zero = { { 0, 0 }, { 0, 0 } };
     CHECK(timerfd_settime(t, 0, &zero, &old), 0, "timerfd_settime disarms");
     tap_ok(old.it_interval.tv_nsec == 10 * 1000000, "timerfd_settime returns the old interval");
@@ -326,12 +333,15 @@ static void interrupted_waits(void)
     struct epoll_event ev = { .events = EPOLLIN };
     epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
     for (int which = 0; which < 3; which++) {
+        /* The child signals every 200 ms until killed: one landing before we block is not lost. */
+        int before = usr1_hits;
         pid_t parent = getpid(), c = fork();
         if (c == 0) {
-            struct timespec ts = { 0, 200 * 1000 * 1000 };
-            nanosleep(&ts, NULL);
-            kill(parent, SIGUSR1);
-            _exit(0);
+            for (;;) {
+                struct timespec ts = { 0, 200 * 1000 * 1000 };
+                nanosleep(&ts, NULL);
+                kill(parent, SIGUSR1);
+            }
         }
         long r;
         if (which == 0) {
@@ -347,11 +357,13 @@ static void interrupted_waits(void)
             r = epoll_wait(ep, &ev, 1, 20000);
         }
         int e = errno;
-        waitpid(c, NULL, 0);
+        kill(c, SIGKILL);
+        while (waitpid(c, NULL, 0) < 0 && errno == EINTR)   /* a last SIGUSR1 may still land */
+            ;
         static const char *names[] = { "a signal interrupts poll with EINTR",
                                        "a signal interrupts select with EINTR",
                                        "a signal interrupts epoll_wait with EINTR" };
-        tap_ok(r == -1 && e == EINTR && usr1_hits == which + 1, names[which]);
+        tap_ok(r == -1 && e == EINTR && usr1_hits > before, names[which]);
     }
     close(ep);
     close(p[0]);

@@ -105,7 +105,7 @@ static void test_exit_signal(void)
     if (pid == 0)
         _exit(7);
     siginfo_t si;
-    struct timespec t = { 5, 0 };
+    struct timespec t = { 30, 0 };
     int sig = sigtimedwait(&s, &si, &t);
     tap_ok(sig == SIGUSR1 && si.si_pid == pid && si.si_code == CLD_EXITED, "exit_signal SIGUSR1 reaches the parent at exit");
     int st = -1;

@@ -62,7 +62,7 @@ static void test_open_signal_wait(void)
     tap_eq_long(raw(SYS_pidfd_send_signal, fd, 0, 0, 0, 0), 0, "pidfd_send_signal signal 0 checks");
     tap_eq_long(raw(SYS_pidfd_send_signal, fd, SIGTERM, 0, 0, 0), 0, "pidfd_send_signal SIGTERM");
     struct pollfd p = { .fd = fd, .events = POLLIN };
-    tap_ok(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN), "the pidfd turns readable when the process exits");
+    tap_ok(poll(&p, 1, 30000) == 1 && (p.revents & POLLIN), "the pidfd turns readable when the process exits");
     siginfo_t si;
     memset(&si, 0, sizeof(si));
     tap_eq_long(raw(SYS_waitid, P_PIDFD, fd, (long)&si, WEXITED, 0), 0, "waitid P_PIDFD");
@@ -126,7 +126,7 @@ static void test_clone_pidfd(void)
         _exit(5);
     tap_ok(pid > 0 && pfd >= 0, "clone3 CLONE_PIDFD returns a pidfd");
     struct pollfd p = { .fd = pfd, .events = POLLIN };
-    tap_ok(poll(&p, 1, 5000) == 1, "which turns readable when the child exits");
+    tap_ok(poll(&p, 1, 30000) == 1, "which turns readable when the child exits");
     siginfo_t si;
     memset(&si, 0, sizeof(si));
     raw(SYS_waitid, P_PIDFD, pfd, (long)&si, WEXITED, 0);

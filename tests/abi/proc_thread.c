@@ -124,10 +124,21 @@ static void *futex_waiter(void *arg)
     return (void *)r;
 }
 
+/*
+ * Seconds of CLOCK_MONOTONIC: retry loops that wait for another thread to block are bounded by
+ * time (30 s), not by a count of sched_yield calls that a stalled host can use up in a moment.
+ */
+static long mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
 static long wake_until(atomic_int *word, int n)
 {
-    long total = 0;
-    for (int i = 0; i < 100000 && total < n; i++) {
+    long total = 0, end = mono_s() + 30;
+    while (total < n && mono_s() < end) {
         total += futex(word, FUTEX_WAKE_PRIVATE, n, 0, NULL, 0);
         sched_yield();
     }
@@ -163,8 +174,8 @@ static void test_futex_ops(void)
     for (int i = 0; i < 2; i++)
         pthread_create(&t[i], NULL, futex_waiter, &fw);
     tap_eq_long(futex(&fw, FUTEX_CMP_REQUEUE_PRIVATE, 0, 2, &fw2, 1), -EAGAIN, "FUTEX_CMP_REQUEUE with a stale value fails with EAGAIN");
-    long moved = 0;
-    for (int i = 0; i < 100000 && moved < 2; i++) {
+    long moved = 0, end = mono_s() + 30;
+    while (moved < 2 && mono_s() < end) {
         moved += futex(&fw, FUTEX_CMP_REQUEUE_PRIVATE, 0, 2, &fw2, 0);
         sched_yield();
     }
@@ -182,8 +193,8 @@ static void test_shared_futex(void)
     pid_t pid = fork();
     if (pid == 0)
         _exit(futex(word, FUTEX_WAIT, 0, 0, NULL, 0) == 0 ? 0 : 1);
-    long woken = 0;
-    for (int i = 0; i < 100000 && woken == 0; i++) {
+    long woken = 0, end = mono_s() + 30;
+    while (woken == 0 && mono_s() < end) {
         woken = futex(word, FUTEX_WAKE, 1, 0, NULL, 0);
         sched_yield();
     }

@@ -12,13 +12,13 @@
 #include <unistd.h>
 #include "fs_test.h"
 
-/* Read from fd until want bytes came or 3 s of silence; bytes read (the PTY layer may deliver late on Linux). */
+/* Read from fd until want bytes came or 30 s of silence; bytes read (the PTY layer may deliver late on Linux). */
 static long read_some(int fd, char *buf, size_t want)
 {
     size_t got = 0;
     while (got < want) {
         struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, 3000) <= 0)
+        if (poll(&p, 1, 30000) <= 0)
             break;
         long n = read(fd, buf + got, want - got);
         if (n <= 0)
@@ -105,19 +105,19 @@ static void round_trips(int m, int s)
     tcsetattr(s, TCSANOW, &orig);
 }
 
-/* One read of the master after up to 3 s for it to become readable (a packet-mode read is one status or data block). */
+/* One read of the master after up to 30 s for it to become readable (a packet-mode read is one status or data block). */
 static long pkt_read(int m, char *buf, size_t size)
 {
     struct pollfd p = { m, POLLIN, 0 };
-    if (poll(&p, 1, 3000) <= 0)
+    if (poll(&p, 1, 30000) <= 0)
         return -ETIMEDOUT;
     return R(read(m, buf, size));
 }
 
-/* Wait up to 3 s for the slave's POLLOUT to become want (Linux applies master input asynchronously). */
+/* Wait up to 30 s for the slave's POLLOUT to become want (Linux applies master input asynchronously). */
 static bool wait_writable(int s, bool want)
 {
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 3000; i++) {
         struct pollfd p = { s, POLLOUT, 0 };
         if ((poll(&p, 1, 0) == 1 && (p.revents & POLLOUT)) == want)
             return true;
@@ -180,7 +180,7 @@ static void packet_mode(int m, int s)
     tap_eq_long(buf[0], TIOCPKT_FLUSHWRITE, "a slave output flush: TIOCPKT_FLUSHWRITE");
     tcflow(s, TCOOFF);
     struct pollfd p = { m, POLLPRI, 0 };
-    tap_ok(poll(&p, 1, 3000) == 1 && (p.revents & POLLPRI), "a pending status makes the master POLLPRI");
+    tap_ok(poll(&p, 1, 30000) == 1 && (p.revents & POLLPRI), "a pending status makes the master POLLPRI");
     pkt_read(m, buf, sizeof(buf));
     tap_eq_long(buf[0], TIOCPKT_STOP, "TCOOFF on the slave: TIOCPKT_STOP");
     tcflow(s, TCOON);

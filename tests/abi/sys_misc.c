@@ -229,7 +229,7 @@ static bool pdeath_delivered(void)
     if (mid == 0) {
         pid_t c = fork();
         if (c == 0) {
-            alarm(10);      /* a missing signal ends in SIGALRM, not a hang */
+            alarm(60);      /* a missing signal ends in SIGALRM, not a hang */
             prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
             if (write(ready[1], "r", 1) != 1)
                 _exit(1);
@@ -265,7 +265,7 @@ static int subreaper_child(void)
         if (fork() == 0) {
             char b;
             close(hold[1]);
-            alarm(10);
+            alarm(60);
             while (read(hold[0], &b, 1) > 0)
                 ;
             /* Linux closes the middle's files before it re-parents its children:

@@ -34,14 +34,33 @@ static int child_status(pid_t pid)
 
 enum how { NANOSLEEP, CLOCK_REL, CLOCK_ABS };
 
-/* A child sleeps sleep_ms; it is stopped at stop_ms and continued at cont_ms. Exit: 0 ok, 1 bad return, 2 too short/long. */
+/* Wait for the child's "about to sleep" byte. */
+static void wait_ready(int p[2])
+{
+    char c;
+    close(p[1]);
+    while (read(p[0], &c, 1) < 0 && errno == EINTR)
+        ;
+    close(p[0]);
+}
+
+/*
+ * A child sleeps sleep_ms; it is stopped stop_ms and continued cont_ms after it said it is about
+ * to sleep. Exit: 0 ok, 1 bad return, 2 too short/long. The bounds leave about a second of slack
+ * for a loaded host on each side.
+ */
 static int stopped_sleep(enum how how, long sleep_ms, long stop_ms, long cont_ms, long lo, long hi)
 {
+    int p[2];
+    if (pipe(p))
+        return -1;
     pid_t pid = fork();
     if (pid == 0) {
         struct timespec ts = { sleep_ms / 1000, (sleep_ms % 1000) * 1000000 }, rem = { 0, 0 };
         int64_t t0 = now_ms();
         long r;
+        close(p[0]);
+        write(p[1], "r", 1);
         if (how == NANOSLEEP) {
             r = nanosleep(&ts, &rem);
         } else if (how == CLOCK_REL) {
@@ -60,6 +79,7 @@ static int stopped_sleep(enum how how, long sleep_ms, long stop_ms, long cont_ms
         int64_t el = now_ms() - t0;
         _exit(r != 0 ? 1 : el < lo || el > hi ? 2 : 0);
     }
+    wait_ready(p);
     msleep(stop_ms);
     kill(pid, SIGSTOP);
     msleep(cont_ms - stop_ms);
@@ -72,6 +92,8 @@ static void on_usr1(int sig) { (void)sig; }
 
 static void test_handler_eintr(void)
 {
+    int p[2];
+    pipe(p);
     pid_t pid = fork();
     if (pid == 0) {
         struct sigaction sa;
@@ -79,10 +101,13 @@ static void test_handler_eintr(void)
         sa.sa_handler = on_usr1;
         sa.sa_flags = SA_RESTART;   /* nanosleep is never restarted after a handler, even so */
         sigaction(SIGUSR1, &sa, NULL);
-        struct timespec ts = { 2, 0 }, rem = { 0, 0 };
+        struct timespec ts = { 10, 0 }, rem = { 0, 0 };
+        close(p[0]);
+        write(p[1], "r", 1);
         long r = nanosleep(&ts, &rem);
-        _exit(r == -1 && errno == EINTR && rem.tv_sec >= 1 && rem.tv_sec <= 2 ? 0 : 1);
+        _exit(r == -1 && errno == EINTR && rem.tv_sec >= 5 && rem.tv_sec <= 10 ? 0 : 1);
     }
+    wait_ready(p);
     msleep(200);
     kill(pid, SIGUSR1);
     int st = child_status(pid);
@@ -94,13 +119,14 @@ int main(void)
     tap_plan(6);
     errno = 0;
     tap_eq_long(syscall(SYS_restart_syscall) < 0 ? errno : 0, EINTR, "restart_syscall with nothing to restart is EINTR");
-    tap_eq_long(stopped_sleep(NANOSLEEP, 1000, 200, 800, 950, 1500), 0,
-                "nanosleep(1 s) stopped 0.6 s then continued still ends after ~1 s and returns 0");
-    tap_eq_long(stopped_sleep(CLOCK_REL, 1000, 200, 800, 950, 1500), 0,
-                "relative clock_nanosleep stopped and continued ends after ~1 s and returns 0");
-    tap_eq_long(stopped_sleep(CLOCK_ABS, 1000, 200, 800, 950, 1500), 0,
+    /* Restarting with the time left at the stop would end at ~3.5 s, with the full time at ~3.8 s. */
+    tap_eq_long(stopped_sleep(NANOSLEEP, 2000, 300, 1800, 1950, 3000), 0,
+                "nanosleep(2 s) stopped 1.5 s then continued still ends after ~2 s and returns 0");
+    tap_eq_long(stopped_sleep(CLOCK_REL, 2000, 300, 1800, 1950, 3000), 0,
+                "relative clock_nanosleep stopped and continued ends after ~2 s and returns 0");
+    tap_eq_long(stopped_sleep(CLOCK_ABS, 2000, 300, 1800, 1950, 3000), 0,
                 "TIMER_ABSTIME clock_nanosleep stopped and continued ends at its deadline");
-    tap_eq_long(stopped_sleep(NANOSLEEP, 300, 100, 700, 650, 1100), 0,
+    tap_eq_long(stopped_sleep(NANOSLEEP, 1000, 100, 2000, 1950, 3500), 0,
                 "a sleep whose time ran out while stopped returns 0 on continue");
     test_handler_eintr();
     tap_finish();

@@ -122,12 +122,12 @@ static void ctty_tests(int fd)
 static volatile int alarms;
 static void on_alarm(int sig) { (void)sig; alarms++; }
 
-/* Arm SIGALRM in ms milliseconds, caught by on_alarm with the given sa_flags. */
-static void alarm_in(int ms, int flags)
+/* Arm SIGALRM in ms milliseconds (then every period ms if not 0), caught by on_alarm with the given sa_flags. */
+static void alarm_in(int ms, int period, int flags)
 {
     struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = { .it_value = { 0, ms * 1000 } };
+    struct itimerval it = { .it_interval = { 0, period * 1000 }, .it_value = { 0, ms * 1000 } };
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -135,21 +135,25 @@ static void interrupt_tests(int fd)
 {
     char buf[8];
     alarms = 0;
-    alarm_in(100, 0);
-    CHECK(read(fd, buf, sizeof(buf)), -EINTR, "a signal without SA_RESTART interrupts a blocked TTY read (EINTR)");
-    tap_eq_long(alarms, 1, "... after its handler ran");
+    /* Periodic: a first alarm landing before the read blocks (stalled host) would leave it blocked for ever. */
+    alarm_in(100, 100, 0);
+    long r = read(fd, buf, sizeof(buf));
+    r = r < 0 ? -errno : r;
+    alarm_in(0, 0, 0);
+    tap_eq_long(r, -EINTR, "a signal without SA_RESTART interrupts a blocked TTY read (EINTR)");
+    tap_ok(alarms >= 1, "... after its handler ran");
     struct ktermios t, orig;
     ioctl(fd, TCGETS, &orig);
     t = orig;
     t.c_lflag &= ~(unsigned)(ICANON | ECHO);
     t.c_cc[VMIN] = 0;
-    t.c_cc[VTIME] = 5;
+    t.c_cc[VTIME] = 10;     /* 1 s: the 100 ms alarm lands inside it even on a stalled host */
     ioctl(fd, TCSETS, &t);
     alarms = 0;
-    alarm_in(100, SA_RESTART);
+    alarm_in(100, 0, SA_RESTART);
     long t0 = now_ms();
     CHECK(read(fd, buf, sizeof(buf)), 0, "with SA_RESTART the read restarts and ends by its VTIME timeout");
-    tap_ok(alarms == 1 && now_ms() - t0 >= 400, "... after the handler ran and the full VTIME passed");
+    tap_ok(alarms == 1 && now_ms() - t0 >= 900, "... after the handler ran and the full VTIME passed");
     ioctl(fd, TCSETS, &orig);
     signal(SIGALRM, SIG_DFL);
 }

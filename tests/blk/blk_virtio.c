@@ -79,7 +79,7 @@ static void load_modules(void)
 static bool wait_for(const char *path)
 {
     struct stat st;
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 1200; i++) {    /* up to 60 s: a loaded host probes late */
         if (stat(path, &st) == 0)
             return true;
         sleep_ms(50);

@@ -49,7 +49,7 @@ LINUX_BOOT_TESTS += test-linux-tty-interactive
 TTY_JC_INIT   := $(BUILD)/userland/boot/tty_shell_init
 TTY_JC_CPIO   := $(BUILD)/initramfs-tty-jobctl.cpio
 TTY_JC_APPLETS := sh sleep ps cat grep script tty vi
-TTY_JC_TIMEOUT ?= 150
+TTY_JC_TIMEOUT ?= 300
 TTY_SESSION   = $(PYTHON) tests/boot/tty_session.py --script tests/boot/tty_jobctl.script --within 20
 
 $(TTY_JC_INIT): tests/boot/tty_shell_init.c

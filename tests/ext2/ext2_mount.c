@@ -62,7 +62,7 @@ static void load_modules(void)
 static void wait_for(const char *path)
 {
     struct stat st;
-    for (int i = 0; i < 200 && stat(path, &st) != 0; i++) {
+    for (int i = 0; i < 1200 && stat(path, &st) != 0; i++) {     /* up to 60 s */
         struct timespec ts = { 0, 50000000 };
         nanosleep(&ts, NULL);
     }

@@ -2,7 +2,7 @@
 # Disk image tests: GRUB (BIOS, UEFI) boots Keel from images/keel.qcow2; the shell test; the rootfs on the Linux oracle.
 # Included by the top-level Makefile after tests/tests.mk. See docs/distribution.md.
 
-IMAGE_TEST_TIMEOUT ?= 120
+IMAGE_TEST_TIMEOUT ?= 300
 IMAGE_TEST_DIR     := $(BUILD)/tests/image
 SERIAL_SESSION     := $(PYTHON) tests/image/serial_session.py
 # UEFI runs only when GRUB's EFI files and OVMF are installed.

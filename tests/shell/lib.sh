@@ -77,11 +77,12 @@ on_keel() {
     return 1
 }
 
-# wait_exec PID NAME: wait (up to ~5 s) until background job PID has exec'd NAME;
-# "cmd &" returns before the child has run, so ps or pgrep could still see the shell.
+# wait_exec PID NAME: wait (up to ~30 s: a loaded host may not run the child for a while)
+# until background job PID has exec'd NAME; "cmd &" returns before the child has run, so
+# ps or pgrep could still see the shell.
 wait_exec() {
     _n=0
-    while [ "$(cat /proc/$1/comm 2>/dev/null)" != "$2" ] && [ $_n -lt 50 ]; do
+    while [ "$(cat /proc/$1/comm 2>/dev/null)" != "$2" ] && [ $_n -lt 300 ]; do
         sleep 0.1
         _n=$((_n + 1))
     done

@@ -53,12 +53,12 @@ endef
 .PHONY: test-keel-stress-q35 test-linux-stress stress stress-linux
 ## test-keel-stress-q35: the short stress run (scale 1) on Keel with an ext2 disk; e2fsck afterwards.
 test-keel-stress-q35: kernel $(STRESS_CPIO)
-	$(call stress_run,keel-stress-q35,1,180,keel)
+	$(call stress_run,keel-stress-q35,1,600,keel)
 KEEL_BOOT_TESTS += test-keel-stress-q35
 
 ## test-linux-stress: the same short stress run on Debian's Linux (the oracle).
 test-linux-stress: $(STRESS_CPIO)
-	$(call stress_run,linux-stress,1,240,linux)
+	$(call stress_run,linux-stress,1,480,linux)
 LINUX_BOOT_TESTS += test-linux-stress
 
 ## stress: the long stress run on Keel (STRESS_SCALE, default 5; STRESS_TIME seconds at most).

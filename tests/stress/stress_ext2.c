@@ -43,7 +43,7 @@ bool ext2_setup(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, 0);
 	if (stat(DISK, &st))
 		load_modules();
-	for (int i = 0; i < 200 && stat(DISK, &st); i++)
+	for (int i = 0; i < 1200 && stat(DISK, &st); i++)   /* up to 60 s: a loaded host probes late */
 		nanosleep(&(struct timespec){ 0, 50000000 }, 0);
 	return stat(DISK, &st) == 0 && S_ISBLK(st.st_mode);
 }
