@@ -38,8 +38,8 @@ __noreturn void sched_idle_loop(void);
 void sched_preempt_from_irq(void);
 void sched_tick(void);
 /* The current task enters / has left user mode (user-time accounting); interrupts off. */
-void task_user_enter(void);
-void task_user_leave(void);
+/* Timer tick: charge the current task's user or system ticks (IRQs off). */
+void sched_account_tick(bool from_user);
 
 /* user.c */
 void fpu_init_cpu(void);

@@ -39,8 +39,10 @@ struct task {
     uint64_t sched_word;
     struct waitqueue exit_wq;
     uint64_t runtime_ns, last_start;
-    uint64_t user_ns;             /* time in user mode; written by the task itself, read atomically */
-    uint64_t user_since;          /* monotonic ns of the current user entry, 0 in the kernel; likewise */
+    uint64_t user_ticks;          /* timer ticks that found it in user mode; written by the tick of its CPU, read atomically */
+    uint64_t sys_ticks;           /* ... in kernel mode; likewise */
+    spinlock_t split_lock;        /* guards prev_user/prev_sys */
+    uint64_t prev_user, prev_sys; /* the last split task_user_ns handed out (never goes back) */
     struct ktimer sleep_timer;
 #ifdef CONFIG_DEBUG_LOCKS
     struct lockdep_task lockdep;  /* mutexes held; only the task itself touches it */
@@ -79,26 +81,45 @@ uint64_t task_runtime_ns(const struct task *t)
     return r;
 }
 
-uint64_t task_user_ns(const struct task *t)
+/*
+ * User time is sampled, as Linux does by default: each timer tick charges the
+ * task it interrupts to user or system according to the interrupted mode, and
+ * the exact runtime is split in that proportion. The split never makes either
+ * part go backwards (as Linux's cputime_adjust). A task no tick ever found in
+ * user mode has no user time; one never found in the kernel has only user time.
+ */
+uint64_t task_user_ns(struct task *t)
 {
-    uint64_t since = __atomic_load_n(&t->user_since, __ATOMIC_ACQUIRE);
-    uint64_t ns = __atomic_load_n(&t->user_ns, __ATOMIC_RELAXED);
-    uint64_t now = clock_monotonic_ns();
-    return ns + (since && now > since ? now - since : 0);
+    uint64_t rt = task_runtime_ns(t);
+    uint64_t u = __atomic_load_n(&t->user_ticks, __ATOMIC_RELAXED);
+    uint64_t k = __atomic_load_n(&t->sys_ticks, __ATOMIC_RELAXED);
+    uint64_t n = u + k;         /* tick counts: far below 2^32, so (rt % n) * u cannot overflow */
+    uint64_t user = !u ? 0 : !k ? rt : rt / n * u + rt % n * u / n;
+    unsigned long f = spin_lock_irqsave(&t->split_lock);
+    if (t->prev_user + t->prev_sys >= rt) {
+        user = t->prev_user;
+    } else {
+        uint64_t sys = rt - user;
+        if (sys < t->prev_sys)
+            user = rt - t->prev_sys;
+        if (user < t->prev_user)
+            user = t->prev_user;
+        t->prev_user = user;
+        t->prev_sys = rt - user;
+    }
+    spin_unlock_irqrestore(&t->split_lock, f);
+    return user;
 }
 
-void task_user_enter(void)
+/* Timer tick on this CPU (IRQs off): charge the interrupted task's mode. */
+void sched_account_tick(bool from_user)
 {
-    __atomic_store_n(&this_cpu()->current->user_since, clock_monotonic_ns(), __ATOMIC_RELEASE);
-}
-
-void task_user_leave(void)
-{
-    struct task *t = this_cpu()->current;
-    uint64_t now = clock_monotonic_ns();
-    if (t->user_since && now > t->user_since)
-        __atomic_store_n(&t->user_ns, t->user_ns + (now - t->user_since), __ATOMIC_RELAXED);
-    __atomic_store_n(&t->user_since, 0, __ATOMIC_RELEASE);
+    struct percpu *pc = this_cpu();
+    struct task *t = pc->current;
+    if (!t || t == pc->idle)
+        return;
+    uint64_t *c = from_user ? &t->user_ticks : &t->sys_ticks;
+    __atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
 }
 
 void task_set_vm_space(struct vm_space *vs)
@@ -128,6 +149,7 @@ static void task_init_common(struct task *t, const char *name)
 {
     strlcpy(t->name, name, sizeof(t->name));
     spin_init(&t->lock, "task");
+    spin_init(&t->split_lock, "task cpu split");
     list_init(&t->sched_node);
     wq_init(&t->exit_wq);
     t->id = __atomic_fetch_add(&next_task_id, 1, __ATOMIC_RELAXED);

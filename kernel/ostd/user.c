@@ -371,9 +371,7 @@ enum user_exit user_mode_run(struct user_context *uc)
         fpu_restore(uc->fpu);
         pc->fpu_owner = uc;
     }
-    task_user_enter();
     uint64_t why = user_enter(&uc->regs, sysret_ok(&uc->regs));
-    task_user_leave();
     irq_enable();
     return (enum user_exit)why;
 }

@@ -69,8 +69,10 @@ static void dispatch_irq(struct user_regs *f)
     struct percpu *pc = this_cpu();
     irq_handler_fn fn = __atomic_load_n(&irq_handlers[vec], __ATOMIC_ACQUIRE);
     pc->irq_depth++;
-    if (vec == TIMER_VECTOR)
+    if (vec == TIMER_VECTOR) {
         profile_sample(f->rip, (f->cs & 3) == 3);
+        sched_account_tick((f->cs & 3) == 3);
+    }
     if (fn)
         fn(vec, irq_ctx[vec]);
     else if (vec != SPURIOUS_VECTOR)

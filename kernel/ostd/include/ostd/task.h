@@ -51,11 +51,12 @@ struct vm_space *task_vm_space(const struct task *t);
 /* CPU time consumed by a task, in nanoseconds. */
 uint64_t task_runtime_ns(const struct task *t);
 /*
- * The part of it spent in user mode (measured from user entry to the next
- * kernel entry, so interrupt handling that preempts user code counts here);
- * system time is the difference. Any task may read another's.
+ * The part of it spent in user mode: the runtime split in the proportion of
+ * timer ticks that found the task in user and in kernel mode (as Linux's
+ * tick-based accounting); neither part ever decreases between calls. System
+ * time is the difference. Any task may read another's.
  */
-uint64_t task_user_ns(const struct task *t);
+uint64_t task_user_ns(struct task *t);
 
 /*
  * Scheduling policy, implemented by the services. All callbacks run with the
