@@ -60,6 +60,9 @@ static void reparent_children_locked(struct process *p)
             ksiginfo_user(&si, sig, SI_USER);   /* from the dying parent, as Linux */
             signal_send_proc_locked(c, &si);
         }
+        /* p may have been the child's group's last link to the session. */
+        if (c->state == PROC_ALIVE && c->pgid != p->pgid && c->sid == p->sid)
+            proc_orphan_group_check_locked(c->pgid, p);
     }
     if (zombies) {
         atomic_add(&reaper->child_gen, 1);
@@ -94,6 +97,9 @@ static void process_finish(struct process *p)
     proc_free_exec_info(p);
     mutex_lock(&tasklist_lock);
     reparent_children_locked(p);
+    struct process *par = p->parent;
+    if (par && par->pgid != p->pgid && par->sid == p->sid)
+        proc_orphan_group_check_locked(p->pgid, p);     /* p was its own group's link */
     p->state = PROC_ZOMBIE;
     pidfd_exited_locked(p);
     struct process *parent = p->parent;

@@ -135,6 +135,12 @@ struct thread *thread_find_locked(struct process *p, int tid);
 
 /* Does process group pgid exist (in session sid; sid < 0: any)? tasklist_lock held. */
 bool proc_pgrp_exists_locked(int pgid, int sid);
+/*
+ * gone is exiting (its children already re-parented): if that leaves group
+ * pgid orphaned with a stopped member, send the group SIGHUP then SIGCONT.
+ * tasklist_lock held.
+ */
+void proc_orphan_group_check_locked(int pgid, const struct process *gone);
 
 /* Create init (pid 1) running the executable at path, with fds 0-2 on the console. */
 int process_spawn_init(const char *path, char *const argv[], char *const envp[]);
