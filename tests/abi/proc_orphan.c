@@ -62,6 +62,21 @@ static int read_report(int report, pid_t w)
     return r;
 }
 
+/* The test's side: W's pid from M's tree, M reaped, W's report; the pipes closed. */
+static int collect(pid_t m, int ready[2], int report[2], int pidp[2])
+{
+    pid_t w = -1;
+    if (read(pidp[0], &w, sizeof(w)) != sizeof(w))
+        w = -1;
+    int st;
+    waitpid(m, &st, 0);
+    int r = w > 0 ? read_report(report[0], w) : -3;
+    int fds[] = { ready[0], ready[1], report[0], report[1], pidp[0], pidp[1] };
+    for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        close(fds[i]);
+    return r;
+}
+
 /*
  * Child path: M starts a session, its child W gets a group of its own
  * (linked to the session through M) and stops or not; M exits.
@@ -88,14 +103,7 @@ static int child_orphaned(bool stop)
             _exit(1);
         _exit(write(pidp[1], &w, sizeof(w)) == sizeof(w) ? 0 : 1);
     }
-    pid_t w = -1;
-    if (read(pidp[0], &w, sizeof(w)) != sizeof(w))
-        w = -1;
-    int st;
-    waitpid(m, &st, 0);
-    int r = w > 0 ? read_report(report[0], w) : -3;
-    close(ready[0]); close(ready[1]); close(report[0]); close(report[1]); close(pidp[0]); close(pidp[1]);
-    return r;
+    return collect(m, ready, report, pidp);
 }
 
 /*
@@ -127,14 +135,7 @@ static int own_group_orphaned(void)
         waitpid(p, &st, 0);
         _exit(0);
     }
-    pid_t w = -1;
-    if (read(pidp[0], &w, sizeof(w)) != sizeof(w))
-        w = -1;
-    int st;
-    waitpid(m, &st, 0);
-    int r = w > 0 ? read_report(report[0], w) : -3;
-    close(ready[0]); close(ready[1]); close(report[0]); close(report[1]); close(pidp[0]); close(pidp[1]);
-    return r;
+    return collect(m, ready, report, pidp);
 }
 
 int main(void)
