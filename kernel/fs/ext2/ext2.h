@@ -130,6 +130,8 @@ bool ext2_is_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *ip)
 /* --- file data (ext2_file.c) --- */
 long ext2_read(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, void *buf, size_t len);
 long ext2_write(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, const void *buf, size_t len);
+/* After writing done bytes at off (r: the error that stopped it): grow the size, stamp mtime/ctime, write the inode (and super block); done, or the error. */
+long ext2_write_end(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, size_t done, long r);
 /* A symlink's body (NUL-terminated); length or -errno. */
 long ext2_readlink(struct ext2_fs *fs, struct ext2_inode *ip, char *buf, size_t size);
 

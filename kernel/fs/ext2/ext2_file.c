@@ -66,6 +66,19 @@ static int write_piece(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t lblk,
     return ext2_write_block(fs, pblk, bounce);
 }
 
+long ext2_write_end(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, size_t done, long r)
+{
+    if (!done)
+        return r;
+    if (off + done > ext2_isize(ip))
+        ext2_set_isize(fs, ip, off + done);
+    ip->d.i_mtime = ip->d.i_ctime = ext2_now();
+    int w = ext2_write_inode(fs, ip);
+    if (!w && fs->sb_dirty)
+        w = ext2_write_super(fs);
+    return w ? w : (long)done;
+}
+
 long ext2_write(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, const void *buf, size_t len)
 {
     uint64_t max = ext2_max_size(fs);
@@ -91,17 +104,7 @@ long ext2_write(struct ext2_fs *fs, struct ext2_inode *ip, uint64_t off, const v
         done += n;
     }
     kfree(bounce);
-    if (done) {
-        if (off + done > ext2_isize(ip))
-            ext2_set_isize(fs, ip, off + done);
-        ip->d.i_mtime = ip->d.i_ctime = ext2_now();
-        int w = ext2_write_inode(fs, ip);
-        if (!w && fs->sb_dirty)
-            w = ext2_write_super(fs);
-        if (w)
-            return w;
-    }
-    return done ? (long)done : r;
+    return ext2_write_end(fs, ip, off, done, r);
 }
 
 long ext2_readlink(struct ext2_fs *fs, struct ext2_inode *ip, char *buf, size_t size)

@@ -302,17 +302,7 @@ long ext2_pcache_write_locked(struct ext2_sbi *s, struct ext2_inode *ip, uint64_
         if ((size_t)ok < n)
             break;
     }
-    if (done) {
-        if (off + done > ext2_isize(ip))
-            ext2_set_isize(fs, ip, off + done);
-        ip->d.i_mtime = ip->d.i_ctime = ext2_now();
-        int w = ext2_write_inode(fs, ip);
-        if (!w && fs->sb_dirty)
-            w = ext2_write_super(fs);
-        if (w)
-            return w;
-    }
-    return done ? (long)done : r;
+    return ext2_write_end(fs, ip, off, done, r);
 }
 
 static void free_page_locked(struct ext2_inode *ip, struct ext2_page *p)
