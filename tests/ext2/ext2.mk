@@ -16,7 +16,7 @@ EXT2_MODS  := drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/vi
               drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk \
               lib/crc16 crypto/crc32c_generic lib/libcrc32c fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4
 
-$(EXT2_BIN): tests/ext2/ext2_mount.c tests/abi/truncate_check.h $(USER_LIB_SRCS) $(USER_LIB_HDRS)
+$(EXT2_BIN): tests/ext2/ext2_mount.c tests/abi/truncate_check.h tests/abi/proc_test.h $(USER_LIB_SRCS) $(USER_LIB_HDRS)
 	@mkdir -p $(@D)
 	@echo "  MUSLCC  $@"
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -D_GNU_SOURCE -Iuserland/lib -o $@ $< $(USER_LIB_SRCS)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "tap.h"
 #include "../abi/truncate_check.h"
+#include "../abi/proc_test.h"
 
 #define M "/mnt"
 #define BIG_SIZE (3 * 1024 * 1024 + 123)
@@ -381,22 +382,6 @@ static void persist_checks(void)
     tap_eq_long(err(umount(M)), 0, "final umount");
 }
 
-/* The signal that kills a child touching addr (0: none). */
-static int child_signal(volatile char *addr, int write)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (write)
-            *addr = 1;
-        else
-            (void)*addr;
-        _exit(0);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-}
-
 /* 8 checks: read/write/mmap see one page cache; truncate while mapped. */
 static void coherence_checks(void)
 {
@@ -422,7 +407,7 @@ static void coherence_checks(void)
     tap_eq_long(err(ftruncate(fd, PG + 10)), 0, "ftruncate to 1 page + 10 bytes while mapped");
     tap_ok(p[PG + 100] == 0 && p[PG + 9] == 'r', "the mapped last page is zeroed past the new end");
     /* Keel gap (kernel/fs/ext2/README.md): a page mapped before the truncate stays mapped; page 4 never was. */
-    tap_eq_long(child_signal(p + 4 * PG + 50, 0), SIGBUS, "a page past the new end of file is SIGBUS");
+    tap_eq_long(child_touch_signal(p + 4 * PG + 50, 0), SIGBUS, "a page past the new end of file is SIGBUS");
     munmap(p, NPG * PG);
     close(fd);
 }
